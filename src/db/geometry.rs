@@ -1,0 +1,32 @@
+//! Geometry checks only PostGIS can make.
+
+use sqlx::PgConnection;
+
+/// Why PostGIS finds a geometry invalid, and where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invalidity {
+    pub reason: String,
+    pub location: Option<(f64, f64)>,
+}
+
+/// `ST_IsValidDetail` of a GeoJSON geometry in CGCS2000: `None` when valid.
+#[tracing::instrument(skip_all)]
+pub async fn invalidity(
+    conn: &mut PgConnection,
+    geojson: &str,
+) -> Result<Option<Invalidity>, sqlx::Error> {
+    let row: (bool, Option<String>, Option<f64>, Option<f64>) = sqlx::query_as(
+        "SELECT d.valid, d.reason, ST_X(d.location), ST_Y(d.location)
+           FROM ST_IsValidDetail(ST_SetSRID(ST_GeomFromGeoJSON($1), 4490)) AS d",
+    )
+    .bind(geojson)
+    .fetch_one(conn)
+    .await?;
+    Ok(match row {
+        (true, ..) => None,
+        (false, reason, x, y) => Some(Invalidity {
+            reason: reason.unwrap_or_else(|| "invalid geometry".to_owned()),
+            location: x.zip(y),
+        }),
+    })
+}

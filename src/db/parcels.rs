@@ -1,0 +1,323 @@
+//! The parcel register in SQL. Features are built as GeoJSON by PostGIS itself
+//! and pass through as text: no decode and re-encode in the service.
+
+use sqlx::{PgConnection, PgExecutor, PgPool, Postgres, QueryBuilder};
+
+use crate::domain::land_use::{Gb36600Class, LandUse};
+use crate::domain::parcel::{Attributes, LandRight, NewParcel, ParcelCode, Risk};
+use crate::domain::town::Town;
+use crate::gis::extent::Extent;
+use crate::gis::geometry::Boundary;
+
+/// One parcel as a GeoJSON Feature (text), from the row alias `p`.
+pub const FEATURE_SQL: &str = "json_build_object(
+    'type', 'Feature', 'id', p.code,
+    'geometry', ST_AsGeoJSON(p.geom, 7, 0)::json,
+    'properties', json_build_object(
+        'code', p.code, 'name', p.name, 'town', p.town, 'address', p.address,
+        'current_use', p.current_use, 'planned_use', p.planned_use,
+        'gb36600_class', p.gb36600_class, 'land_right', p.land_right,
+        'right_holder', p.right_holder, 'responsible_party', p.responsible_party,
+        'risk', p.risk, 'area_m2', round(p.area_m2::numeric, 2), 'version', p.version,
+        'created_at', p.created_at, 'updated_at', p.updated_at,
+        'retired', p.retired_at IS NOT NULL, 'retired_at', p.retired_at,
+        'retired_reason', p.retired_reason))::text";
+
+/// Boundary from GeoJSON text, as stored, and its ellipsoidal area.
+const GEOM_SQL: &str = "ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($11), 4490))";
+
+/// Filters of the register's list.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub town: Option<Town>,
+    /// Matches this code and every code under it (`07` matches `0701`).
+    pub planned_use: Option<LandUse>,
+    pub risk: Option<Risk>,
+    pub bbox: Option<Extent>,
+    /// Substring of the code or the name.
+    pub q: Option<String>,
+    pub include_retired: bool,
+}
+
+/// One page of features, keyset-paged by id.
+#[derive(Debug)]
+pub struct Page {
+    pub features: Vec<String>,
+    /// The id to continue after, when there are more.
+    pub next_after: Option<i64>,
+    /// Exact count when it is at most `COUNT_CAP`, otherwise `None`.
+    pub number_matched: Option<i64>,
+}
+
+/// Counting stops here: an exact count of a huge match would make every page slow.
+pub const COUNT_CAP: i64 = 10_000;
+
+fn push_filter<'a>(qb: &mut QueryBuilder<'a, Postgres>, f: &'a ListFilter) {
+    qb.push(" WHERE TRUE");
+    if !f.include_retired {
+        qb.push(" AND p.retired_at IS NULL");
+    }
+    if let Some(t) = f.town {
+        qb.push(" AND p.town = ").push_bind(t.code());
+    }
+    if let Some(u) = f.planned_use {
+        qb.push(" AND p.planned_use LIKE ")
+            .push_bind(format!("{}%", u.code()));
+    }
+    if let Some(r) = f.risk {
+        qb.push(" AND p.risk = ").push_bind(r);
+    }
+    if let Some(b) = f.bbox {
+        qb.push(" AND ST_Intersects(p.geom, ST_MakeEnvelope(")
+            .push_bind(b.min_x)
+            .push(", ")
+            .push_bind(b.min_y)
+            .push(", ")
+            .push_bind(b.max_x)
+            .push(", ")
+            .push_bind(b.max_y)
+            .push(", 4490))");
+    }
+    if let Some(q) = &f.q {
+        let pattern = format!(
+            "%{}%",
+            q.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        qb.push(" AND (p.code ILIKE ")
+            .push_bind(pattern.clone())
+            .push(" OR p.name ILIKE ")
+            .push_bind(pattern)
+            .push(")");
+    }
+}
+
+/// A page of the register after `after` (exclusive), ordered by id.
+#[tracing::instrument(skip(pool))]
+pub async fn list(
+    pool: &PgPool,
+    f: &ListFilter,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<Page, sqlx::Error> {
+    let mut qb = QueryBuilder::new(format!("SELECT p.id, {FEATURE_SQL} FROM parcels p"));
+    push_filter(&mut qb, f);
+    if let Some(a) = after {
+        qb.push(" AND p.id > ").push_bind(a);
+    }
+    qb.push(" ORDER BY p.id LIMIT ").push_bind(limit + 1);
+    let mut rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(pool).await?;
+    let next_after = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| r.0)
+    } else {
+        None
+    };
+
+    let mut count = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM parcels p");
+    push_filter(&mut count, f);
+    count
+        .push(" LIMIT ")
+        .push_bind(COUNT_CAP + 1)
+        .push(") AS capped");
+    let n: i64 = count.build_query_scalar().fetch_one(pool).await?;
+    Ok(Page {
+        features: rows.into_iter().map(|r| r.1).collect(),
+        next_after,
+        number_matched: (n <= COUNT_CAP).then_some(n),
+    })
+}
+
+/// One parcel's Feature and version, retired or not.
+#[tracing::instrument(skip(db))]
+pub async fn feature(
+    db: impl PgExecutor<'_>,
+    code: &str,
+) -> Result<Option<(String, i32)>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {FEATURE_SQL}, p.version FROM parcels p WHERE p.code = $1"
+    ))
+    .bind(code)
+    .fetch_optional(db)
+    .await
+}
+
+/// A parcel's current state, locked for update.
+#[derive(Debug)]
+pub struct Current {
+    pub id: i64,
+    pub version: i32,
+    pub attributes: Attributes,
+    pub retired: bool,
+}
+
+type CurrentRow = (
+    i64,
+    i32,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    LandRight,
+    Option<String>,
+    Option<String>,
+    Risk,
+    bool,
+);
+
+/// Reads and locks a parcel for the rest of the transaction.
+#[tracing::instrument(skip(conn))]
+pub async fn lock(conn: &mut PgConnection, code: &str) -> Result<Option<Current>, sqlx::Error> {
+    let row: Option<CurrentRow> = sqlx::query_as(
+        "SELECT id, version, name, town, address, current_use, planned_use, land_right,
+                right_holder, responsible_party, risk, retired_at IS NOT NULL
+           FROM parcels WHERE code = $1 FOR UPDATE",
+    )
+    .bind(code)
+    .fetch_optional(conn)
+    .await?;
+    let Some((
+        id,
+        version,
+        name,
+        town,
+        address,
+        current,
+        planned,
+        land_right,
+        holder,
+        party,
+        risk,
+        retired,
+    )) = row
+    else {
+        return Ok(None);
+    };
+    let stored = |what: &str| sqlx::Error::Decode(format!("stored {what} is not valid").into());
+    let parse_use = |c: Option<String>| {
+        c.map(|c| LandUse::parse(&c).ok_or_else(|| stored("land use")))
+            .transpose()
+    };
+    let attributes = Attributes {
+        name,
+        town: Town::parse(&town).ok_or_else(|| stored("town"))?,
+        address,
+        current_use: parse_use(current)?,
+        planned_use: parse_use(planned)?,
+        land_right,
+        right_holder: holder,
+        responsible_party: party,
+        risk,
+    };
+    Ok(Some(Current {
+        id,
+        version,
+        attributes,
+        retired,
+    }))
+}
+
+fn bind_attributes<'q>(
+    q: sqlx::query::QueryAs<'q, Postgres, (String, i32), sqlx::postgres::PgArguments>,
+    a: &'q Attributes,
+) -> sqlx::query::QueryAs<'q, Postgres, (String, i32), sqlx::postgres::PgArguments> {
+    q.bind(&a.name)
+        .bind(a.town.code())
+        .bind(&a.address)
+        .bind(a.current_use.map(LandUse::code))
+        .bind(a.planned_use.map(LandUse::code))
+        .bind(Gb36600Class::for_planned_use(a.planned_use).number())
+        .bind(a.land_right)
+        .bind(&a.right_holder)
+        .bind(&a.responsible_party)
+        .bind(a.risk)
+}
+
+/// Inserts a parcel; a duplicate code fails on `parcels_code_key`.
+#[tracing::instrument(skip_all, fields(code = p.code.as_str()))]
+pub async fn insert(
+    conn: &mut PgConnection,
+    p: &NewParcel,
+    boundary: &Boundary,
+    user: i64,
+) -> Result<(String, i32), sqlx::Error> {
+    let sql = format!(
+        "WITH p AS (
+            INSERT INTO parcels (name, town, address, current_use, planned_use, gb36600_class,
+                                 land_right, right_holder, responsible_party, risk, geom, area_m2,
+                                 code, updated_by)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, {GEOM_SQL},
+                    ST_Area({GEOM_SQL}::geography), $12, $13)
+            RETURNING *)
+         SELECT {FEATURE_SQL}, p.version FROM p"
+    );
+    let geojson = boundary.to_geojson();
+    bind_attributes(sqlx::query_as(&sql), &p.attributes)
+        .bind(geojson)
+        .bind(p.code.as_str())
+        .bind(user)
+        .fetch_one(conn)
+        .await
+}
+
+/// Writes new attributes (and boundary, when given) and bumps the version.
+#[tracing::instrument(skip_all, fields(id))]
+pub async fn update(
+    conn: &mut PgConnection,
+    id: i64,
+    a: &Attributes,
+    boundary: Option<&Boundary>,
+    user: i64,
+) -> Result<(String, i32), sqlx::Error> {
+    let sql = format!(
+        "WITH p AS (
+            UPDATE parcels SET name = $1, town = $2, address = $3, current_use = $4,
+                   planned_use = $5, gb36600_class = $6, land_right = $7, right_holder = $8,
+                   responsible_party = $9, risk = $10,
+                   geom = CASE WHEN $11::text IS NULL THEN geom ELSE {GEOM_SQL} END,
+                   area_m2 = CASE WHEN $11::text IS NULL THEN area_m2
+                                  ELSE ST_Area({GEOM_SQL}::geography) END,
+                   version = version + 1, updated_at = now(), updated_by = $13
+             WHERE id = $12
+            RETURNING *)
+         SELECT {FEATURE_SQL}, p.version FROM p"
+    );
+    bind_attributes(sqlx::query_as(&sql), a)
+        .bind(boundary.map(Boundary::to_geojson))
+        .bind(id)
+        .bind(user)
+        .fetch_one(conn)
+        .await
+}
+
+/// Retires a parcel: the row stays, out of the default list.
+#[tracing::instrument(skip(conn))]
+pub async fn retire(
+    conn: &mut PgConnection,
+    id: i64,
+    reason: &str,
+    user: i64,
+) -> Result<(String, i32), sqlx::Error> {
+    sqlx::query_as(&format!(
+        "WITH p AS (
+            UPDATE parcels SET retired_at = now(), retired_reason = $2, version = version + 1,
+                   updated_at = now(), updated_by = $3
+             WHERE id = $1 RETURNING *)
+         SELECT {FEATURE_SQL}, p.version FROM p"
+    ))
+    .bind(id)
+    .bind(reason)
+    .bind(user)
+    .fetch_one(conn)
+    .await
+}
+
+/// Whether a code is taken (for a clear 409 before geometry work).
+pub async fn exists(db: impl PgExecutor<'_>, code: &ParcelCode) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM parcels WHERE code = $1)")
+        .bind(code.as_str())
+        .fetch_one(db)
+        .await
+}

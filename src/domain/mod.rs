@@ -1,0 +1,6 @@
+//! Pure domain rules and types: no I/O, unit-tested without a database.
+
+pub mod access;
+pub mod land_use;
+pub mod parcel;
+pub mod town;

@@ -1,0 +1,266 @@
+//! Parsing and checking parcel boundaries before they reach the database.
+//!
+//! Checks that need no database run here (type, rings, vertex count, extent,
+//! zero area); self-intersection is checked by PostGIS (`ST_IsValidDetail`),
+//! which names the location, in the same transaction as the write.
+
+use geo::{Area, Coord, LineString, MultiPolygon, Polygon};
+use serde_json::Value;
+
+use super::crs::ToCgcs2000;
+use super::extent::Extent;
+use crate::domain::parcel::FieldError;
+
+/// Limits applied to every boundary.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub extent: Extent,
+    pub max_vertices: usize,
+}
+
+/// A boundary that passed every check that needs no database, in CGCS2000 lon/lat.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Boundary(MultiPolygon<f64>);
+
+impl Boundary {
+    pub fn as_geo(&self) -> &MultiPolygon<f64> {
+        &self.0
+    }
+
+    /// GeoJSON text for `ST_GeomFromGeoJSON`.
+    pub fn to_geojson(&self) -> String {
+        geojson::Geometry::from(&self.0).to_string()
+    }
+}
+
+fn err(code: &'static str, message: impl Into<String>) -> FieldError {
+    FieldError::new("geometry", code, message)
+}
+
+/// Parses a GeoJSON Polygon or MultiPolygon, transforms it to CGCS2000 and checks it.
+pub fn parse_boundary(
+    value: &Value,
+    to_cgcs: &ToCgcs2000,
+    limits: &Limits,
+) -> Result<Boundary, FieldError> {
+    let obj = value
+        .as_object()
+        .ok_or_else(|| err("invalid_geometry", "geometry must be a GeoJSON object"))?;
+    let coords = obj
+        .get("coordinates")
+        .ok_or_else(|| err("invalid_geometry", "geometry has no coordinates"))?;
+    let polygons: Vec<&Value> = match obj.get("type").and_then(Value::as_str) {
+        Some("Polygon") => vec![coords],
+        Some("MultiPolygon") => coords
+            .as_array()
+            .ok_or_else(|| {
+                err(
+                    "invalid_geometry",
+                    "MultiPolygon coordinates must be an array",
+                )
+            })?
+            .iter()
+            .collect(),
+        Some(other) => {
+            return Err(err(
+                "wrong_geometry_type",
+                format!("a parcel boundary must be a Polygon or MultiPolygon, not {other}"),
+            ))
+        }
+        None => return Err(err("invalid_geometry", "geometry has no type")),
+    };
+    if polygons.is_empty() {
+        return Err(err("empty_geometry", "geometry is empty"));
+    }
+    let mut vertices = 0usize;
+    let mut out = Vec::with_capacity(polygons.len());
+    for (pi, poly) in polygons.iter().enumerate() {
+        let rings = poly.as_array().ok_or_else(|| {
+            err(
+                "invalid_geometry",
+                format!("polygon {pi} must be an array of rings"),
+            )
+        })?;
+        if rings.is_empty() {
+            return Err(err("empty_geometry", format!("polygon {pi} has no rings")));
+        }
+        let mut parsed = Vec::with_capacity(rings.len());
+        for (ri, ring) in rings.iter().enumerate() {
+            let ring = parse_ring(ring, pi, ri, to_cgcs, limits, &mut vertices)?;
+            parsed.push(LineString::new(ring));
+        }
+        let mut it = parsed.into_iter();
+        let exterior = it
+            .next()
+            .ok_or_else(|| err("empty_geometry", "polygon without rings"))?;
+        out.push(Polygon::new(exterior, it.collect()));
+    }
+    let mp = MultiPolygon(out);
+    if mp.unsigned_area() <= 0.0 {
+        return Err(err("zero_area", "the boundary encloses no area"));
+    }
+    Ok(Boundary(mp))
+}
+
+fn parse_ring(
+    ring: &Value,
+    pi: usize,
+    ri: usize,
+    to_cgcs: &ToCgcs2000,
+    limits: &Limits,
+    vertices: &mut usize,
+) -> Result<Vec<Coord<f64>>, FieldError> {
+    let where_ = format!("polygon {pi}, ring {ri}");
+    let positions = ring.as_array().ok_or_else(|| {
+        err(
+            "invalid_geometry",
+            format!("{where_} must be an array of positions"),
+        )
+    })?;
+    if positions.is_empty() {
+        return Err(err("empty_geometry", format!("{where_} is empty")));
+    }
+    *vertices += positions.len();
+    if *vertices > limits.max_vertices {
+        return Err(err(
+            "too_many_vertices",
+            format!(
+                "the boundary has more than {} vertices",
+                limits.max_vertices
+            ),
+        ));
+    }
+    let mut raw = Vec::with_capacity(positions.len());
+    for (i, p) in positions.iter().enumerate() {
+        let xy = p.as_array().and_then(|a| {
+            let x = a.first()?.as_f64()?;
+            let y = a.get(1)?.as_f64()?;
+            (a.len() <= 3 && x.is_finite() && y.is_finite()).then_some((x, y))
+        });
+        raw.push(xy.ok_or_else(|| {
+            err(
+                "invalid_coordinates",
+                format!("{where_}, position {i} must be [x, y] numbers"),
+            )
+        })?);
+    }
+    let (first, last) = (raw[0], raw[raw.len() - 1]);
+    if first != last {
+        return Err(err(
+            "unclosed_ring",
+            format!("{where_} is not closed: it starts at {first:?} and ends at {last:?}"),
+        ));
+    }
+    let mut distinct = raw[..raw.len() - 1].to_vec();
+    distinct.dedup();
+    if raw.len() < 4 || distinct.len() < 3 {
+        return Err(err(
+            "too_few_points",
+            format!("{where_} needs at least 3 distinct points and 4 positions"),
+        ));
+    }
+    raw.into_iter()
+        .enumerate()
+        .map(|(i, (x, y))| {
+            let (lon, lat) = to_cgcs.apply(x, y).ok_or_else(|| {
+                err("outside_extent", format!("{where_}, position {i} cannot be transformed"))
+            })?;
+            if limits.extent.contains(lon, lat) {
+                Ok(Coord { x: lon, y: lat })
+            } else {
+                Err(err(
+                    "outside_extent",
+                    format!(
+                        "{where_}, position {i} ({lon:.6}, {lat:.6}) lies outside the district extent"
+                    ),
+                ))
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gis::crs::Crs;
+    use serde_json::json;
+
+    const LIMITS: Limits = Limits {
+        extent: Extent::MENTOUGOU,
+        max_vertices: 20,
+    };
+
+    fn check(v: Value) -> Result<Boundary, FieldError> {
+        parse_boundary(&v, &ToCgcs2000::new(Crs::Cgcs2000).expect("proj"), &LIMITS)
+    }
+
+    fn square(x: f64, y: f64, d: f64) -> Value {
+        json!([[[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]])
+    }
+
+    #[test]
+    fn accepts_a_polygon_and_a_multipolygon() {
+        assert!(
+            check(json!({"type": "Polygon", "coordinates": square(116.1, 39.9, 0.001)})).is_ok()
+        );
+        let mp = json!({"type": "MultiPolygon", "coordinates": [square(116.1, 39.9, 0.001), square(116.11, 39.9, 0.001)]});
+        assert_eq!(check(mp).expect("valid").as_geo().0.len(), 2);
+    }
+
+    #[test]
+    fn each_bad_shape_has_its_own_code() {
+        let cases = [
+            (
+                json!({"type": "Point", "coordinates": [116.1, 39.9]}),
+                "wrong_geometry_type",
+            ),
+            (
+                json!({"type": "Polygon", "coordinates": [[[116.1, 39.9], [116.2, 39.9], [116.2, 40.0], [116.1, 40.0]]]}),
+                "unclosed_ring",
+            ),
+            (
+                json!({"type": "Polygon", "coordinates": [[[116.1, 39.9], [116.2, 39.9], [116.1, 39.9]]]}),
+                "too_few_points",
+            ),
+            (
+                json!({"type": "Polygon", "coordinates": [[[116.1, 39.9], [116.11, 39.9], [116.12, 39.9], [116.1, 39.9]]]}),
+                "zero_area",
+            ),
+            (
+                json!({"type": "MultiPolygon", "coordinates": []}),
+                "empty_geometry",
+            ),
+            (
+                json!({"type": "Polygon", "coordinates": square(116.4, 39.9, 0.001)}),
+                "outside_extent",
+            ),
+            (
+                json!({"type": "Polygon", "coordinates": [[[116.1, "a"], [116.2, 39.9], [116.1, 39.9]]]}),
+                "invalid_coordinates",
+            ),
+        ];
+        for (v, code) in cases {
+            assert_eq!(
+                check(v.clone()).map(|_| ()).expect_err("invalid").code,
+                code,
+                "{v}"
+            );
+        }
+    }
+
+    #[test]
+    fn too_many_vertices_is_refused() {
+        let ring: Vec<Value> = (0..30)
+            .map(|i| {
+                let a = f64::from(i) / 30.0 * std::f64::consts::TAU;
+                json!([116.1 + 0.001 * a.cos(), 39.9 + 0.001 * a.sin()])
+            })
+            .chain(std::iter::once(json!([116.101, 39.9])))
+            .collect();
+        let v = json!({"type": "Polygon", "coordinates": [ring]});
+        assert_eq!(
+            check(v).map(|_| ()).expect_err("too many").code,
+            "too_many_vertices"
+        );
+    }
+}

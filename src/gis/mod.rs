@@ -1,0 +1,5 @@
+//! Coordinate systems, geometry parsing and checks, the district extent.
+
+pub mod crs;
+pub mod extent;
+pub mod geometry;

@@ -1,0 +1,33 @@
+//! HTTP: one module per resource; handlers parse, call the domain and db, shape the response.
+
+pub mod extract;
+mod health;
+mod parcels;
+
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+use sqlx::PgPool;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub config: Arc<Config>,
+}
+
+/// The whole service.
+pub fn router(state: AppState) -> Router {
+    let limit = state.config.max_body_bytes;
+    Router::new()
+        .merge(health::router())
+        .merge(parcels::router())
+        .fallback(|| async { crate::error::ApiError::not_found("no such resource") })
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
