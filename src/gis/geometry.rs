@@ -4,7 +4,7 @@
 //! zero area); self-intersection is checked by PostGIS (`ST_IsValidDetail`),
 //! which names the location, in the same transaction as the write.
 
-use geo::{Area, Coord, LineString, MultiPolygon, Polygon};
+use geo::{Area, ConvexHull, Coord, LineString, MultiPolygon, Polygon};
 use serde_json::Value;
 
 use super::crs::ToCgcs2000;
@@ -96,7 +96,9 @@ pub fn parse_boundary(
         out.push(Polygon::new(exterior, it.collect()));
     }
     let mp = MultiPolygon(out);
-    if mp.unsigned_area() <= 0.0 {
+    // The hull, not the polygon: a bowtie's lobes cancel out but it is a
+    // self-intersection (reported by PostGIS with its location), not zero area.
+    if mp.convex_hull().unsigned_area() <= 0.0 {
         return Err(err("zero_area", "the boundary encloses no area"));
     }
     Ok(Boundary(mp))

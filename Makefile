@@ -1,0 +1,49 @@
+# soilreg — two commands: `make run` and `make test`. Both install what is missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+APT_PACKAGES := postgresql-15-postgis-3 libproj-dev libclang-dev pkg-config gdal-bin wrk
+TEST_PG_DIR  := $(CURDIR)/target/test-pg
+TEST_PG_PORT ?= 54330
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test deps build release lint bench clean
+
+## Install the system packages that are missing (apt-get, only when absent).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+release: deps
+	cargo build --release --locked
+
+## The service with the demo district, on an embedded PostGIS cluster unless DATABASE_URL is set.
+run: release
+	./target/release/soilreg serve --demo
+
+## The whole test suite on a throwaway PostGIS cluster, removed afterwards.
+test: deps
+	cargo build --locked --all-targets
+	rm -rf $(TEST_PG_DIR) $(CURDIR)/target/test-clusters
+	./target/debug/soilreg --pg-dir $(TEST_PG_DIR) --pg-port $(TEST_PG_PORT) db start >/dev/null
+	status=0; \
+	TEST_PG_PORT=$(TEST_PG_PORT) TEST_ADMIN_URL=postgres://postgres@127.0.0.1:$(TEST_PG_PORT)/postgres \
+	  cargo test --locked --all-targets || status=$$?; \
+	./target/debug/soilreg --pg-dir $(TEST_PG_DIR) --pg-port $(TEST_PG_PORT) db stop || true; \
+	rm -rf $(TEST_PG_DIR) $(CURDIR)/target/test-clusters; \
+	exit $$status
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --all-targets --locked -- -D warnings
+
+bench: deps
+	bench/parcels.sh
+
+clean:
+	rm -rf target var
