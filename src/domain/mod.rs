@@ -2,5 +2,6 @@
 
 pub mod access;
 pub mod land_use;
+pub mod lifecycle;
 pub mod parcel;
 pub mod town;

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::land_use::LandUse;
+pub use super::lifecycle::LandRight;
 use super::town::Town;
 
 /// An input field that failed to parse: which field, a stable code and a sentence.
@@ -61,19 +62,6 @@ pub enum Risk {
     Low,
     Medium,
     High,
-}
-
-/// State of the land-use right.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
-#[serde(rename_all = "snake_case")]
-#[sqlx(type_name = "land_right", rename_all = "snake_case")]
-pub enum LandRight {
-    InUse,
-    WithdrawalPlanned,
-    Withdrawn,
-    TransferPlanned,
-    Transferred,
-    Supplied,
 }
 
 /// Attributes of a parcel, all valid.

@@ -20,6 +20,9 @@ pub struct Recorded {
     pub id: i64,
     pub event: Event,
     pub occurred_on: Date,
+    /// Class of the parcel's planned use when the event was recorded: a later
+    /// change of planned use does not rewrite what was lawful then.
+    pub planned_class: Gb36600Class,
 }
 
 /// The derived state and the stage after each event, for the history view.
@@ -48,10 +51,10 @@ pub struct Step {
 /// (`correction_target_already_voided`); otherwise the rule of the first
 /// event that fails, or `correction_breaks_history` when it fails only
 /// because of a correction.
-pub fn replay(events: &[Recorded], planned_class: Gb36600Class) -> Result<Replay, RuleViolation> {
+pub fn replay(events: &[Recorded], initial: &ParcelState) -> Result<Replay, RuleViolation> {
     let voids = collect_voids(events)?;
     let voided: Vec<i64> = voids.iter().map(|v| v.target).collect();
-    derive(events, &voided, planned_class).map_err(|failure| blame(events, planned_class, failure))
+    derive(events, &voided, initial).map_err(|failure| blame(events, initial, failure))
 }
 
 /// Checks a new event against a parcel's stored events and returns the
@@ -65,21 +68,21 @@ pub fn replay(events: &[Recorded], planned_class: Gb36600Class) -> Result<Replay
 pub fn check_append(
     events: &[Recorded],
     new: &Recorded,
-    planned_class: Gb36600Class,
+    initial: &ParcelState,
 ) -> Result<Replay, RuleViolation> {
     if events.iter().any(|e| e.id == new.id) {
         return Err(duplicate(new.id));
     }
-    let mut base = replay(events, planned_class)?;
+    let mut base = replay(events, initial)?;
     if let Event::Correction { voids } = new.event {
         let mut all = events.to_vec();
         all.push(new.clone());
         let voided: Vec<i64> = collect_voids(&all)?.iter().map(|v| v.target).collect();
-        return derive(&all, &voided, planned_class)
+        return derive(&all, &voided, initial)
             .map_err(|failure| breaks_history(new.id, voids, &failure));
     }
     let ctx = Context {
-        planned_class,
+        planned_class: new.planned_class,
         occurred_on: new.occurred_on,
     };
     let state = apply(&base.state, &new.event, &ctx)?;
@@ -156,15 +159,15 @@ fn collect_voids(events: &[Recorded]) -> Result<Vec<Void>, RuleViolation> {
 fn derive(
     events: &[Recorded],
     voided: &[i64],
-    planned_class: Gb36600Class,
+    initial: &ParcelState,
 ) -> Result<Replay, Failure> {
-    let mut state = ParcelState::default();
+    let mut state = initial.clone();
     let mut steps = Vec::with_capacity(events.len());
     for recorded in events {
         let is_voided = voided.contains(&recorded.id);
         if !is_voided {
             let ctx = Context {
-                planned_class,
+                planned_class: recorded.planned_class,
                 occurred_on: recorded.occurred_on,
             };
             state = apply(&state, &recorded.event, &ctx).map_err(|violation| Failure {
@@ -184,13 +187,13 @@ fn derive(
 
 /// Attributes a failed replay as [`check_append`] would have when each
 /// event was appended: the first prefix of the history that fails decides.
-fn blame(events: &[Recorded], planned_class: Gb36600Class, failure: Failure) -> RuleViolation {
+fn blame(events: &[Recorded], initial: &ParcelState, failure: Failure) -> RuleViolation {
     let mut voided = Vec::new();
     for (position, recorded) in events.iter().enumerate() {
         if let Event::Correction { voids } = recorded.event {
             voided.push(voids);
         }
-        if let Err(early) = derive(&events[..=position], &voided, planned_class) {
+        if let Err(early) = derive(&events[..=position], &voided, initial) {
             return match recorded.event {
                 Event::Correction { voids } => breaks_history(recorded.id, voids, &early),
                 _ => early.violation,

@@ -4,8 +4,9 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 /// Soil-management stage, derived from the parcel's events.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
 #[serde(rename_all = "snake_case")]
+#[sqlx(type_name = "soil_stage", rename_all = "snake_case")]
 pub enum Stage {
     /// Nothing recorded yet.
     #[default]
@@ -147,8 +148,9 @@ impl std::fmt::Display for Stage {
 
 /// State of the land-use right, as far as §4a (survey due before withdrawal,
 /// transfer, fixing indicators or supply) needs it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
 #[serde(rename_all = "snake_case")]
+#[sqlx(type_name = "land_right", rename_all = "snake_case")]
 pub enum LandRight {
     #[default]
     InUse,

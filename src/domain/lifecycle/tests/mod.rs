@@ -37,6 +37,7 @@ fn rec(id: i64, event: Event, occurred_on: Date) -> Recorded {
         id,
         event,
         occurred_on,
+        planned_class: Gb36600Class::One,
     }
 }
 
