@@ -36,6 +36,6 @@ wrk -t2 -c64 -d10s --latency -s bench/bbox.lua "http://$HTTP" | tee "$OUT/wrk.tx
 RSS=$(ps -o rss= -p "$SERVER")
 echo "soilreg resident memory after the run: $((RSS / 1024)) MB"
 
-echo "== raw PostGIS: the same two statements (page + capped count), pgbench -c8 -j2 -T10"
-pgbench -n -q -c 8 -j 2 -T 10 -f bench/bbox.sql "$URL" 2>/dev/null | grep -E 'tps|latency average'
+echo "== raw PostGIS: the same two statements (page + capped count), pgbench -c64 -j2 -T10"
+pgbench -n -c 64 -j 2 -T 10 -f bench/bbox.sql "$URL" 2>"$OUT/pgbench.err" | grep -E "tps|latency average" || cat "$OUT/pgbench.err"
 echo "mean features per page: $(psql -Atq "$URL" -f bench/page-size.sql)"

@@ -56,6 +56,17 @@ pub struct Config {
     /// Largest request body, bytes.
     #[arg(long, env = "SOILREG_MAX_BODY", default_value_t = 8 * 1024 * 1024, global = true)]
     pub max_body_bytes: usize,
+    /// Largest document upload, bytes.
+    #[arg(long, env = "SOILREG_MAX_DOCUMENT", default_value_t = 20 * 1024 * 1024, global = true)]
+    pub max_document_bytes: usize,
+    /// Seconds between the scheduled checks (overdue filings).
+    #[arg(
+        long,
+        env = "SOILREG_CHECK_INTERVAL",
+        default_value_t = 3600,
+        global = true
+    )]
+    pub check_interval_secs: u64,
     /// Database connections in the pool.
     #[arg(long, env = "SOILREG_DB_POOL", default_value_t = 16, global = true)]
     pub db_pool: u32,

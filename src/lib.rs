@@ -1,5 +1,6 @@
 //! soilreg: a registry, with a map, of a district's construction-land parcels and contaminated sites.
 
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -42,6 +43,24 @@ pub async fn database(config: &Config) -> Result<(String, Option<Cluster>)> {
         .context("starting the embedded PostgreSQL cluster")?;
     pg::create_database(&cluster.admin_url()).await?;
     Ok((cluster.url(), Some(cluster)))
+}
+
+/// The scheduled checks, every `interval` (and once at start): overdue filings become alerts.
+pub fn spawn_checks(
+    pool: sqlx::PgPool,
+    interval: std::time::Duration,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(interval);
+        loop {
+            tick.tick().await;
+            match db::filings::mark_overdue(&pool, clock::today()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(n, "filings newly overdue"),
+                Err(e) => tracing::warn!(error = %e, "overdue check failed"),
+            }
+        }
+    })
 }
 
 /// Connects and runs the embedded migrations.

@@ -156,11 +156,16 @@ async fn serve(config: Config, args: ServeArgs) -> Result<()> {
         .await
         .with_context(|| format!("binding {}", args.listen))?;
     println!("soilreg listening on http://{}", listener.local_addr()?);
+    let checks = soilreg::spawn_checks(
+        pool.clone(),
+        std::time::Duration::from_secs(config.check_interval_secs.max(1)),
+    );
     let state = AppState {
         pool,
         config: Arc::new(config),
     };
     soilreg::serve(listener, state, shutdown_signal()).await?;
+    checks.abort();
     drop(cluster);
     Ok(())
 }

@@ -19,7 +19,11 @@ fn scratch_dir(name: &str) -> std::path::PathBuf {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
@@ -31,9 +35,15 @@ async fn the_cluster_is_initialised_once_reused_and_keeps_its_data() {
     let dir = scratch_dir("reuse");
     let port = free_port();
     let d = dir.clone();
-    let first = blocking(move || Cluster::ensure(&d, BIN.as_ref(), port)).await.expect("first start");
-    soilreg::pg::create_database(&first.admin_url()).await.expect("create db");
-    let pool = soilreg::connect_and_migrate(&first.url(), 2).await.expect("migrate");
+    let first = blocking(move || Cluster::ensure(&d, BIN.as_ref(), port))
+        .await
+        .expect("first start");
+    soilreg::pg::create_database(&first.admin_url())
+        .await
+        .expect("create db");
+    let pool = soilreg::connect_and_migrate(&first.url(), 2)
+        .await
+        .expect("migrate");
     sqlx::query("INSERT INTO users (name, department, role) VALUES ('keep-me', 'eco', 'viewer')")
         .execute(&pool)
         .await
@@ -42,16 +52,28 @@ async fn the_cluster_is_initialised_once_reused_and_keeps_its_data() {
 
     // A second handle attaches to the running server instead of starting another.
     let d = dir.clone();
-    let second = blocking(move || Cluster::ensure(&d, BIN.as_ref(), port)).await.expect("attach");
+    let second = blocking(move || Cluster::ensure(&d, BIN.as_ref(), port))
+        .await
+        .expect("attach");
     drop(second);
-    assert!(dir.join("postmaster.pid").exists(), "dropping an attached handle leaves the server up");
+    assert!(
+        dir.join("postmaster.pid").exists(),
+        "dropping an attached handle leaves the server up"
+    );
 
     drop(first); // stops the server it started
-    assert!(!dir.join("postmaster.pid").exists(), "the server stopped cleanly");
+    assert!(
+        !dir.join("postmaster.pid").exists(),
+        "the server stopped cleanly"
+    );
 
     let d = dir.clone();
-    let again = blocking(move || Cluster::ensure(&d, BIN.as_ref(), port)).await.expect("restart");
-    let pool = soilreg::connect_and_migrate(&again.url(), 2).await.expect("reconnect");
+    let again = blocking(move || Cluster::ensure(&d, BIN.as_ref(), port))
+        .await
+        .expect("restart");
+    let pool = soilreg::connect_and_migrate(&again.url(), 2)
+        .await
+        .expect("reconnect");
     let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE name = 'keep-me'")
         .fetch_one(&pool)
         .await
@@ -68,9 +90,14 @@ async fn a_failed_start_is_not_left_half_started() {
     let busy = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = busy.local_addr().expect("addr").port();
     let d = dir.clone();
-    let err = blocking(move || Cluster::ensure(&d, BIN.as_ref(), port)).await.expect_err("port taken");
+    let err = blocking(move || Cluster::ensure(&d, BIN.as_ref(), port))
+        .await
+        .expect_err("port taken");
     assert!(err.to_string().contains("did not start"), "{err}");
-    assert!(!dir.join("postmaster.pid").exists(), "no server left behind");
+    assert!(
+        !dir.join("postmaster.pid").exists(),
+        "no server left behind"
+    );
     drop(busy);
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -80,12 +107,21 @@ async fn healthz_answers_503_while_the_database_is_down_and_recovers_without_a_r
     let dir = scratch_dir("health");
     let port = free_port();
     let d = dir.clone();
-    let mut cluster = blocking(move || Cluster::ensure(&d, BIN.as_ref(), port)).await.expect("start");
-    soilreg::pg::create_database(&cluster.admin_url()).await.expect("create db");
-    let pool = soilreg::connect_and_migrate(&cluster.url(), 2).await.expect("migrate");
+    let mut cluster = blocking(move || Cluster::ensure(&d, BIN.as_ref(), port))
+        .await
+        .expect("start");
+    soilreg::pg::create_database(&cluster.admin_url())
+        .await
+        .expect("create db");
+    let pool = soilreg::connect_and_migrate(&cluster.url(), 2)
+        .await
+        .expect("migrate");
     let app = common::TestApp {
         pool: pool.clone(),
-        state: AppState { pool, config: Arc::new(common::test_config(&cluster.url())) },
+        state: AppState {
+            pool,
+            config: Arc::new(common::test_config(&cluster.url())),
+        },
     };
 
     let up = app.get("/healthz").await;
@@ -98,7 +134,9 @@ async fn healthz_answers_503_while_the_database_is_down_and_recovers_without_a_r
     assert_eq!(down.body["database"], "down");
 
     let d = dir.clone();
-    let restarted = blocking(move || Cluster::ensure(&d, BIN.as_ref(), port)).await.expect("restart");
+    let restarted = blocking(move || Cluster::ensure(&d, BIN.as_ref(), port))
+        .await
+        .expect("restart");
     let back = app.get("/healthz").await;
     assert_eq!(back.status, StatusCode::OK, "{}", back.text);
     drop(restarted);

@@ -1,5 +1,8 @@
 //! SQL, one module per aggregate; functions take a pool, a connection or a transaction.
 
+pub mod documents;
+pub mod events;
+pub mod filings;
 pub mod geometry;
 pub mod parcels;
 pub mod users;

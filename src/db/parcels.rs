@@ -4,6 +4,9 @@
 use sqlx::{PgConnection, PgExecutor, PgPool, Postgres, QueryBuilder};
 
 use crate::domain::land_use::{Gb36600Class, LandUse};
+use time::OffsetDateTime;
+
+use crate::domain::lifecycle::Stage;
 use crate::domain::parcel::{Attributes, LandRight, NewParcel, ParcelCode, Risk};
 use crate::domain::town::Town;
 use crate::gis::extent::Extent;
@@ -18,7 +21,7 @@ pub const FEATURE_SQL: &str = "json_build_object(
         'current_use', p.current_use, 'planned_use', p.planned_use,
         'gb36600_class', p.gb36600_class, 'land_right', p.land_right,
         'right_holder', p.right_holder, 'responsible_party', p.responsible_party,
-        'risk', p.risk, 'area_m2', round(p.area_m2::numeric, 2), 'version', p.version,
+        'risk', p.risk, 'stage', p.stage, 'area_m2', round(p.area_m2::numeric, 2), 'version', p.version,
         'created_at', p.created_at, 'updated_at', p.updated_at,
         'retired', p.retired_at IS NOT NULL, 'retired_at', p.retired_at,
         'retired_reason', p.retired_reason))::text";
@@ -36,7 +39,10 @@ pub struct ListFilter {
     pub bbox: Option<Extent>,
     /// Substring of the code or the name.
     pub q: Option<String>,
+    pub stage: Option<Stage>,
     pub include_retired: bool,
+    /// What the register said at this time, from the parcels' versions.
+    pub as_of: Option<OffsetDateTime>,
 }
 
 /// One page of features, keyset-paged by id.
@@ -52,7 +58,20 @@ pub struct Page {
 /// Counting stops here: an exact count of a huge match would make every page slow.
 pub const COUNT_CAP: i64 = 10_000;
 
+/// `FROM` the live register, or from the versions in effect at `as_of`.
+fn push_source<'a>(qb: &mut QueryBuilder<'a, Postgres>, f: &'a ListFilter) {
+    match f.as_of {
+        None => qb.push(" FROM parcels p"),
+        Some(t) => qb
+            .push(" FROM (SELECT DISTINCT ON (v.parcel_id) (jsonb_populate_record(NULL::parcels, v.row)).*")
+            .push(" FROM parcel_versions v WHERE v.valid_from <= ")
+            .push_bind(t)
+            .push(" ORDER BY v.parcel_id, v.version DESC) p"),
+    };
+}
+
 fn push_filter<'a>(qb: &mut QueryBuilder<'a, Postgres>, f: &'a ListFilter) {
+    push_source(qb, f);
     qb.push(" WHERE TRUE");
     if !f.include_retired {
         qb.push(" AND p.retired_at IS NULL");
@@ -66,6 +85,9 @@ fn push_filter<'a>(qb: &mut QueryBuilder<'a, Postgres>, f: &'a ListFilter) {
     }
     if let Some(r) = f.risk {
         qb.push(" AND p.risk = ").push_bind(r);
+    }
+    if let Some(s) = f.stage {
+        qb.push(" AND p.stage = ").push_bind(s);
     }
     if let Some(b) = f.bbox {
         qb.push(" AND ST_Intersects(p.geom, ST_MakeEnvelope(")
@@ -101,7 +123,7 @@ pub async fn list(
     after: Option<i64>,
     limit: i64,
 ) -> Result<Page, sqlx::Error> {
-    let mut qb = QueryBuilder::new(format!("SELECT p.id, {FEATURE_SQL} FROM parcels p"));
+    let mut qb = QueryBuilder::new(format!("SELECT p.id, {FEATURE_SQL}"));
     push_filter(&mut qb, f);
     if let Some(a) = after {
         qb.push(" AND p.id > ").push_bind(a);
@@ -115,7 +137,7 @@ pub async fn list(
         None
     };
 
-    let mut count = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM parcels p");
+    let mut count = QueryBuilder::new("SELECT count(*) FROM (SELECT 1");
     push_filter(&mut count, f);
     count
         .push(" LIMIT ")
@@ -143,6 +165,26 @@ pub async fn feature(
     .await
 }
 
+/// One parcel's Feature and version as the register had it at `at`.
+#[tracing::instrument(skip(db))]
+pub async fn feature_as_of(
+    db: impl PgExecutor<'_>,
+    code: &str,
+    at: OffsetDateTime,
+) -> Result<Option<(String, i32)>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {FEATURE_SQL}, p.version
+           FROM (SELECT (jsonb_populate_record(NULL::parcels, v.row)).*
+                   FROM parcel_versions v JOIN parcels x ON x.id = v.parcel_id
+                  WHERE x.code = $1 AND v.valid_from <= $2
+                  ORDER BY v.version DESC LIMIT 1) p"
+    ))
+    .bind(code)
+    .bind(at)
+    .fetch_optional(db)
+    .await
+}
+
 /// A parcel's current state, locked for update.
 #[derive(Debug)]
 pub struct Current {
@@ -150,49 +192,42 @@ pub struct Current {
     pub version: i32,
     pub attributes: Attributes,
     pub retired: bool,
+    /// The land right when registered; land events move it from there.
+    pub land_right_initial: LandRight,
+    pub class: Gb36600Class,
 }
 
-type CurrentRow = (
-    i64,
-    i32,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    LandRight,
-    Option<String>,
-    Option<String>,
-    Risk,
-    bool,
-);
+#[derive(sqlx::FromRow)]
+struct CurrentRow {
+    id: i64,
+    version: i32,
+    name: String,
+    town: String,
+    address: String,
+    current_use: Option<String>,
+    planned_use: Option<String>,
+    land_right: LandRight,
+    right_holder: Option<String>,
+    responsible_party: Option<String>,
+    risk: Risk,
+    retired: bool,
+    land_right_initial: LandRight,
+    gb36600_class: i16,
+}
 
 /// Reads and locks a parcel for the rest of the transaction.
 #[tracing::instrument(skip(conn))]
 pub async fn lock(conn: &mut PgConnection, code: &str) -> Result<Option<Current>, sqlx::Error> {
     let row: Option<CurrentRow> = sqlx::query_as(
         "SELECT id, version, name, town, address, current_use, planned_use, land_right,
-                right_holder, responsible_party, risk, retired_at IS NOT NULL
+                right_holder, responsible_party, risk, retired_at IS NOT NULL AS retired,
+                land_right_initial, gb36600_class
            FROM parcels WHERE code = $1 FOR UPDATE",
     )
     .bind(code)
     .fetch_optional(conn)
     .await?;
-    let Some((
-        id,
-        version,
-        name,
-        town,
-        address,
-        current,
-        planned,
-        land_right,
-        holder,
-        party,
-        risk,
-        retired,
-    )) = row
-    else {
+    let Some(r) = row else {
         return Ok(None);
     };
     let stored = |what: &str| sqlx::Error::Decode(format!("stored {what} is not valid").into());
@@ -201,21 +236,23 @@ pub async fn lock(conn: &mut PgConnection, code: &str) -> Result<Option<Current>
             .transpose()
     };
     let attributes = Attributes {
-        name,
-        town: Town::parse(&town).ok_or_else(|| stored("town"))?,
-        address,
-        current_use: parse_use(current)?,
-        planned_use: parse_use(planned)?,
-        land_right,
-        right_holder: holder,
-        responsible_party: party,
-        risk,
+        name: r.name,
+        town: Town::parse(&r.town).ok_or_else(|| stored("town"))?,
+        address: r.address,
+        current_use: parse_use(r.current_use)?,
+        planned_use: parse_use(r.planned_use)?,
+        land_right: r.land_right,
+        right_holder: r.right_holder,
+        responsible_party: r.responsible_party,
+        risk: r.risk,
     };
     Ok(Some(Current {
-        id,
-        version,
+        id: r.id,
+        version: r.version,
         attributes,
-        retired,
+        retired: r.retired,
+        land_right_initial: r.land_right_initial,
+        class: Gb36600Class::from_number(r.gb36600_class).ok_or_else(|| stored("class"))?,
     }))
 }
 
@@ -247,9 +284,9 @@ pub async fn insert(
         "WITH p AS (
             INSERT INTO parcels (name, town, address, current_use, planned_use, gb36600_class,
                                  land_right, right_holder, responsible_party, risk, geom, area_m2,
-                                 code, updated_by)
+                                 code, updated_by, land_right_initial)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, {GEOM_SQL},
-                    ST_Area({GEOM_SQL}::geography), $12, $13)
+                    ST_Area({GEOM_SQL}::geography), $12, $13, $7)
             RETURNING *)
          SELECT {FEATURE_SQL}, p.version FROM p"
     );
@@ -270,12 +307,14 @@ pub async fn update(
     a: &Attributes,
     boundary: Option<&Boundary>,
     user: i64,
+    land_right_follows_events: bool,
 ) -> Result<(String, i32), sqlx::Error> {
     let sql = format!(
         "WITH p AS (
             UPDATE parcels SET name = $1, town = $2, address = $3, current_use = $4,
                    planned_use = $5, gb36600_class = $6, land_right = $7, right_holder = $8,
                    responsible_party = $9, risk = $10,
+                   land_right_initial = CASE WHEN $14 THEN land_right_initial ELSE $7 END,
                    geom = CASE WHEN $11::text IS NULL THEN geom ELSE {GEOM_SQL} END,
                    area_m2 = CASE WHEN $11::text IS NULL THEN area_m2
                                   ELSE ST_Area({GEOM_SQL}::geography) END,
@@ -288,6 +327,7 @@ pub async fn update(
         .bind(boundary.map(Boundary::to_geojson))
         .bind(id)
         .bind(user)
+        .bind(land_right_follows_events)
         .fetch_one(conn)
         .await
 }

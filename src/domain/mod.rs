@@ -1,6 +1,8 @@
 //! Pure domain rules and types: no I/O, unit-tested without a database.
 
 pub mod access;
+pub mod document;
+pub mod filing;
 pub mod land_use;
 pub mod lifecycle;
 pub mod parcel;

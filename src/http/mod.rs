@@ -1,6 +1,9 @@
 //! HTTP: one module per resource; handlers parse, call the domain and db, shape the response.
 
+mod documents;
+mod events;
 pub mod extract;
+mod filings;
 mod health;
 mod parcels;
 
@@ -26,6 +29,9 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
         .merge(parcels::router())
+        .merge(events::router())
+        .merge(filings::router())
+        .merge(documents::router(state.config.max_document_bytes))
         .fallback(|| async { crate::error::ApiError::not_found("no such resource") })
         .layer(DefaultBodyLimit::max(limit))
         .layer(TraceLayer::new_for_http())

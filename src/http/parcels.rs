@@ -10,10 +10,12 @@ use serde_json::{Map, Value};
 
 use super::extract::{Actor, JsonBody, Params};
 use super::AppState;
+use crate::clock;
 use crate::db;
 use crate::db::parcels::ListFilter;
 use crate::domain::access::Action;
 use crate::domain::land_use::LandUse;
+use crate::domain::lifecycle::Stage;
 use crate::domain::parcel::{FieldError, NewParcel, ParcelCode, Risk};
 use crate::domain::town::Town;
 use crate::error::{ApiError, ApiResult};
@@ -70,6 +72,8 @@ async fn list(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Ap
             "limit",
             "cursor",
             "include_retired",
+            "stage",
+            "as_of",
         ],
     )?;
     let filter = ListFilter {
@@ -80,6 +84,8 @@ async fn list(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Ap
         })?,
         bbox: params.parse("bbox", parse_bbox)?,
         q: params.get("q").map(str::to_owned),
+        stage: params.parse("stage", Stage::parse)?,
+        as_of: params.parse("as_of", clock::parse_as_of)?,
         include_retired: params
             .parse("include_retired", |s| s.parse::<bool>().ok())?
             .unwrap_or(false),
@@ -162,10 +168,13 @@ async fn show(
     headers: HeaderMap,
     uri: Uri,
 ) -> ApiResult<Response> {
-    Params::from_uri(&uri, &[])?;
-    let (feature, version) = db::parcels::feature(&state.pool, &code)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("no parcel with code {code}")))?;
+    let params = Params::from_uri(&uri, &["as_of"])?;
+    let found = match params.parse("as_of", clock::parse_as_of)? {
+        None => db::parcels::feature(&state.pool, &code).await?,
+        Some(at) => db::parcels::feature_as_of(&state.pool, &code, at).await?,
+    };
+    let (feature, version) =
+        found.ok_or_else(|| ApiError::not_found(format!("no parcel with code {code}")))?;
     let unchanged = headers
         .get(IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -352,11 +361,26 @@ async fn update(
         ));
     }
     let next = current.attributes.patched(&props)?;
+    let follows_events = db::events::has_land_events(&mut tx, current.id).await?;
+    if follows_events && next.land_right != current.attributes.land_right {
+        return Err(ApiError::conflict(
+            "land_right_follows_events",
+            "this parcel's land right is derived from its land events: record a land event instead",
+        )
+        .with_field("land_right"));
+    }
     if let Some(b) = &boundary {
         check_valid(&mut tx, b).await?;
     }
-    let (feature, version) =
-        db::parcels::update(&mut tx, current.id, &next, boundary.as_ref(), actor.0.id).await?;
+    let (feature, version) = db::parcels::update(
+        &mut tx,
+        current.id,
+        &next,
+        boundary.as_ref(),
+        actor.0.id,
+        follows_events,
+    )
+    .await?;
     tx.commit().await?;
     Ok(geojson_response(StatusCode::OK, feature, Some(version)))
 }

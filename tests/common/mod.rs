@@ -27,12 +27,16 @@ async fn admin_url() -> &'static str {
                 return url;
             }
             let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-pg");
-            let port = std::env::var("TEST_PG_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(54330);
+            let port = std::env::var("TEST_PG_PORT")
+                .ok()
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(54330);
             let bin = std::path::PathBuf::from("/usr/lib/postgresql/15/bin");
-            let cluster = tokio::task::spawn_blocking(move || soilreg::pg::Cluster::ensure(&dir, &bin, port))
-                .await
-                .expect("join")
-                .expect("embedded test cluster");
+            let cluster =
+                tokio::task::spawn_blocking(move || soilreg::pg::Cluster::ensure(&dir, &bin, port))
+                    .await
+                    .expect("join")
+                    .expect("embedded test cluster");
             let url = cluster.admin_url();
             cluster.detach();
             url
@@ -57,18 +61,32 @@ async fn template() -> &'static str {
                 }
             }
             let name = format!("soilreg_tpl_{sum:016x}");
-            let mut conn = PgConnection::connect(admin).await.expect("admin connection");
-            sqlx::query("SELECT pg_advisory_lock(4242)").execute(&mut conn).await.expect("lock");
-            let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-                .bind(&name)
-                .fetch_one(&mut conn)
+            let mut conn = PgConnection::connect(admin)
                 .await
-                .expect("query");
+                .expect("admin connection");
+            sqlx::query("SELECT pg_advisory_lock(4242)")
+                .execute(&mut conn)
+                .await
+                .expect("lock");
+            let exists: bool =
+                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+                    .bind(&name)
+                    .fetch_one(&mut conn)
+                    .await
+                    .expect("query");
             if !exists {
                 let building = format!("{name}_building");
-                sqlx::query(&format!("DROP DATABASE IF EXISTS {building}")).execute(&mut conn).await.expect("drop");
-                sqlx::query(&format!("CREATE DATABASE {building}")).execute(&mut conn).await.expect("create");
-                let pool = PgPool::connect(&with_db(admin, &building)).await.expect("template pool");
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {building}"))
+                    .execute(&mut conn)
+                    .await
+                    .expect("drop");
+                sqlx::query(&format!("CREATE DATABASE {building}"))
+                    .execute(&mut conn)
+                    .await
+                    .expect("create");
+                let pool = PgPool::connect(&with_db(admin, &building))
+                    .await
+                    .expect("template pool");
                 soilreg::db::MIGRATOR.run(&pool).await.expect("migrations");
                 pool.close().await;
                 sqlx::query(&format!("ALTER DATABASE {building} RENAME TO {name}"))
@@ -76,7 +94,10 @@ async fn template() -> &'static str {
                     .await
                     .expect("rename");
             }
-            sqlx::query("SELECT pg_advisory_unlock(4242)").execute(&mut conn).await.expect("unlock");
+            sqlx::query("SELECT pg_advisory_unlock(4242)")
+                .execute(&mut conn)
+                .await
+                .expect("unlock");
             name
         })
         .await
@@ -87,8 +108,13 @@ pub async fn database() -> (PgPool, String) {
     let tpl = template().await;
     let admin = admin_url().await;
     let name = format!("t_{}", uuid::Uuid::new_v4().simple());
-    let mut conn = PgConnection::connect(admin).await.expect("admin connection");
-    sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {tpl}")).execute(&mut conn).await.expect("clone");
+    let mut conn = PgConnection::connect(admin)
+        .await
+        .expect("admin connection");
+    sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {tpl}"))
+        .execute(&mut conn)
+        .await
+        .expect("clone");
     let url = with_db(admin, &name);
     let pool = soilreg::db::connect(&url, 8).await.expect("test pool");
     (pool, url)
@@ -100,10 +126,13 @@ pub fn test_config(url: &str) -> Config {
         pg_dir: "./var/pg".into(),
         pg_port: 54329,
         pg_bin: "/usr/lib/postgresql/15/bin".into(),
-        data_dir: std::env::temp_dir().join(format!("soilreg-test-{}", uuid::Uuid::new_v4().simple())),
+        data_dir: std::env::temp_dir()
+            .join(format!("soilreg-test-{}", uuid::Uuid::new_v4().simple())),
         extent: Extent::MENTOUGOU,
         max_vertices: 2_000,
         max_body_bytes: 256 * 1024,
+        max_document_bytes: 512 * 1024,
+        check_interval_secs: 3600,
         db_pool: 8,
     }
 }
@@ -130,16 +159,29 @@ impl Res {
     /// Asserts the one error shape and returns the error code.
     pub fn error_code(&self) -> &str {
         let e = &self.body["error"];
-        assert!(e["message"].is_string(), "error without message: {}", self.text);
-        assert!(e.get("field").is_some(), "error without field member: {}", self.text);
-        e["code"].as_str().unwrap_or_else(|| panic!("no error code: {}", self.text))
+        assert!(
+            e["message"].is_string(),
+            "error without message: {}",
+            self.text
+        );
+        assert!(
+            e.get("field").is_some(),
+            "error without field member: {}",
+            self.text
+        );
+        e["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no error code: {}", self.text))
     }
 }
 
 impl TestApp {
     pub async fn new() -> Self {
         let (pool, url) = database().await;
-        let state = AppState { pool: pool.clone(), config: Arc::new(test_config(&url)) };
+        let state = AppState {
+            pool: pool.clone(),
+            config: Arc::new(test_config(&url)),
+        };
         TestApp { pool, state }
     }
 
@@ -148,21 +190,38 @@ impl TestApp {
         let d = Department::parse(department).expect("department");
         let token = format!("t-{department}-{role:?}-{}", uuid::Uuid::new_v4().simple());
         let mut conn = self.pool.acquire().await.expect("conn");
-        soilreg::db::users::create(&mut conn, &format!("user-{token}"), d, role, &token).await.expect("user");
+        soilreg::db::users::create(&mut conn, &format!("user-{token}"), d, role, &token)
+            .await
+            .expect("user");
         token
     }
 
     pub async fn send(&self, req: Request<Body>) -> Res {
-        let res = soilreg::router(self.state.clone()).oneshot(req).await.expect("infallible");
+        let res = soilreg::router(self.state.clone())
+            .oneshot(req)
+            .await
+            .expect("infallible");
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.expect("body").to_bytes();
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Res { status, headers, body, text }
+        Res {
+            status,
+            headers,
+            body,
+            text,
+        }
     }
 
-    pub async fn request(&self, method: Method, uri: &str, token: Option<&str>, headers: &[(&str, &str)], body: Option<&Value>) -> Res {
+    pub async fn request(
+        &self,
+        method: Method,
+        uri: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> Res {
         let mut b = Request::builder().method(method).uri(uri);
         if let Some(t) = token {
             b = b.header("authorization", format!("Bearer {t}"));
@@ -171,7 +230,9 @@ impl TestApp {
             b = b.header(*k, *v);
         }
         let req = match body {
-            Some(v) => b.header("content-type", "application/json").body(Body::from(v.to_string())),
+            Some(v) => b
+                .header("content-type", "application/json")
+                .body(Body::from(v.to_string())),
             None => b.body(Body::empty()),
         }
         .expect("request");
@@ -183,11 +244,15 @@ impl TestApp {
     }
 
     pub async fn post(&self, uri: &str, token: &str, body: &Value) -> Res {
-        self.request(Method::POST, uri, Some(token), &[], Some(body)).await
+        self.request(Method::POST, uri, Some(token), &[], Some(body))
+            .await
     }
 
     pub async fn count(&self, table: &str) -> i64 {
-        sqlx::query_scalar(&format!("SELECT count(*) FROM {table}")).fetch_one(&self.pool).await.expect("count")
+        sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+            .fetch_one(&self.pool)
+            .await
+            .expect("count")
     }
 }
 

@@ -156,11 +156,7 @@ fn collect_voids(events: &[Recorded]) -> Result<Vec<Void>, RuleViolation> {
 }
 
 /// Folds [`apply`] over the events not in `voided`.
-fn derive(
-    events: &[Recorded],
-    voided: &[i64],
-    initial: &ParcelState,
-) -> Result<Replay, Failure> {
+fn derive(events: &[Recorded], voided: &[i64], initial: &ParcelState) -> Result<Replay, Failure> {
     let mut state = initial.clone();
     let mut steps = Vec::with_capacity(events.len());
     for recorded in events {

@@ -3,13 +3,11 @@
 use time::{Date, Duration};
 
 use super::super::{
-    check_append, replay, Event, LandRight, ParcelState, Recorded, Replay, Stage,
-    Step,
+    check_append, replay, Event, LandRight, ParcelState, Recorded, Replay, Stage, Step,
 };
 use super::{rec, sample, DAY};
 
 use Stage as S;
-
 
 fn day(n: i64) -> Date {
     DAY + Duration::days(n)
@@ -105,7 +103,8 @@ fn a_full_history_replays_to_post_management_with_one_step_per_event() {
 #[test]
 fn voiding_the_last_event_restores_the_previous_stage_and_marks_the_step_voided() {
     let events = to_contaminated();
-    let replayed = check_append(&events, &correction(5, 4), &ParcelState::default()).expect("correction refused");
+    let replayed = check_append(&events, &correction(5, 4), &ParcelState::default())
+        .expect("correction refused");
     assert_eq!(replayed.state.stage, Stage::Phase2Needed);
     assert_eq!(replayed.state.survey_completed_on, None);
     let step = |id, stage_after, voided| Step {
@@ -127,7 +126,8 @@ fn a_voided_conclusion_can_be_recorded_again_and_the_stage_is_re_derived() {
     let mut events = to_contaminated();
     events.push(correction(5, 4));
     let fixed = rec(6, sample("phase2_concluded:cleared"), day(60));
-    let replayed = check_append(&events, &fixed, &ParcelState::default()).expect("re-recorded conclusion refused");
+    let replayed = check_append(&events, &fixed, &ParcelState::default())
+        .expect("re-recorded conclusion refused");
     assert_eq!(replayed.state.stage, Stage::Cleared);
     assert_eq!(replayed.state.survey_completed_on, Some(day(60)));
     events.push(fixed);
@@ -137,7 +137,8 @@ fn a_voided_conclusion_can_be_recorded_again_and_the_stage_is_re_derived() {
 #[test]
 fn a_correction_that_would_break_later_events_is_refused_naming_the_first_broken_event() {
     let events = to_contaminated();
-    let v = check_append(&events, &correction(5, 2), &ParcelState::default()).expect_err("accepted");
+    let v =
+        check_append(&events, &correction(5, 2), &ParcelState::default()).expect_err("accepted");
     assert_eq!(v.rule, "correction_breaks_history");
     assert!(v.message_en.contains("#3") && v.message_en.contains("phase1_concluded"));
     assert!(v
@@ -165,14 +166,18 @@ fn voiding_dependent_events_from_the_latest_backwards_is_accepted() {
 fn a_stored_correction_that_breaks_later_events_is_blamed_on_replay() {
     let mut events = to_contaminated();
     events.push(correction(5, 2));
-    assert_eq!(rule_of(replay(&events, &ParcelState::default())), "correction_breaks_history");
+    assert_eq!(
+        rule_of(replay(&events, &ParcelState::default())),
+        "correction_breaks_history"
+    );
 }
 
 #[test]
 fn voiding_a_correction_is_refused() {
     let mut events = to_contaminated();
     events.push(correction(5, 4));
-    let v = check_append(&events, &correction(6, 5), &ParcelState::default()).expect_err("accepted");
+    let v =
+        check_append(&events, &correction(6, 5), &ParcelState::default()).expect_err("accepted");
     assert_eq!(v.rule, "correction_cannot_void_correction");
 }
 
@@ -180,11 +185,19 @@ fn voiding_a_correction_is_refused() {
 fn voiding_an_unknown_later_or_own_id_is_refused() {
     let events = to_contaminated();
     assert_eq!(
-        rule_of(check_append(&events, &correction(5, 99), &ParcelState::default())),
+        rule_of(check_append(
+            &events,
+            &correction(5, 99),
+            &ParcelState::default()
+        )),
         "correction_target_unknown"
     );
     assert_eq!(
-        rule_of(check_append(&events, &correction(5, 5), &ParcelState::default())),
+        rule_of(check_append(
+            &events,
+            &correction(5, 5),
+            &ParcelState::default()
+        )),
         "correction_target_unknown"
     );
     let forward = vec![
@@ -202,7 +215,8 @@ fn voiding_an_unknown_later_or_own_id_is_refused() {
 fn voiding_an_already_voided_event_is_refused() {
     let mut events = to_contaminated();
     events.push(correction(5, 4));
-    let v = check_append(&events, &correction(6, 4), &ParcelState::default()).expect_err("accepted");
+    let v =
+        check_append(&events, &correction(6, 4), &ParcelState::default()).expect_err("accepted");
     assert_eq!(v.rule, "correction_target_already_voided");
     assert!(v.message_en.contains("#5"));
 }
@@ -216,7 +230,10 @@ fn an_appended_event_that_breaks_a_rule_is_refused_with_its_own_rule() {
         "works_require_filed_plan"
     );
     let stored = [rec(1, Event::WorksStarted, day(0))];
-    assert_eq!(rule_of(replay(&stored, &ParcelState::default())), "works_require_filed_plan");
+    assert_eq!(
+        rule_of(replay(&stored, &ParcelState::default())),
+        "works_require_filed_plan"
+    );
 }
 
 #[test]
@@ -242,7 +259,10 @@ fn a_duplicate_event_id_is_refused() {
     );
     let mut stored = events.clone();
     stored.push(duplicate);
-    assert_eq!(rule_of(replay(&stored, &ParcelState::default())), "duplicate_event_id");
+    assert_eq!(
+        rule_of(replay(&stored, &ParcelState::default())),
+        "duplicate_event_id"
+    );
 }
 
 #[test]
@@ -267,7 +287,8 @@ fn voiding_a_listing_that_a_filed_plan_depends_on_is_refused() {
         rec(6, Event::Listed, day(61)),
         rec(7, sample("plan_filed:control"), day(62)),
     ]);
-    let v = check_append(&events, &correction(8, 6), &ParcelState::default()).expect_err("accepted");
+    let v =
+        check_append(&events, &correction(8, 6), &ParcelState::default()).expect_err("accepted");
     assert_eq!(v.rule, "correction_breaks_history");
     assert!(v.message_en.contains("#7") && v.message_en.contains("plan_filed"));
 }
