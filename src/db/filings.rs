@@ -30,7 +30,7 @@ pub struct Filing {
 }
 
 const SELECT: &str = "SELECT f.id, p.code AS parcel, f.kind, f.submitter, f.received_on, f.status, f.reviewer,
-        f.return_reason, f.deadline, (f.status <> 'accepted' AND f.deadline < $1) AS overdue,
+        f.return_reason, f.deadline, coalesce(f.status <> 'accepted' AND f.deadline < $1, false) AS overdue,
         f.overdue_since, f.event_id,
         coalesce((SELECT array_agg(d.sha256 ORDER BY d.sha256) FROM filing_documents d WHERE d.filing_id = f.id), '{}') AS documents,
         f.version, f.created_at, f.updated_at

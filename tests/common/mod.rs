@@ -177,6 +177,10 @@ impl Res {
 
 impl TestApp {
     pub async fn new() -> Self {
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter("soilreg=warn")
+            .try_init();
         let (pool, url) = database().await;
         let state = AppState {
             pool: pool.clone(),
@@ -269,4 +273,38 @@ pub fn parcel(code: &str, x: f64, y: f64) -> Value {
                        "planned_use": "0701", "current_use": "1001", "risk": "high"},
         "geometry": square(x, y, 0.002)
     })
+}
+
+impl TestApp {
+    /// Records a lifecycle event; returns the response.
+    pub async fn event(&self, token: &str, code: &str, kind: &str, payload: Value) -> Res {
+        self.post(
+            &format!("/api/parcels/{code}/events"),
+            token,
+            &serde_json::json!({"kind": kind, "occurred_on": "2023-05-01", "payload": payload}),
+        )
+        .await
+    }
+
+    /// Uploads bytes as a multipart `file` part.
+    pub async fn upload(&self, token: &str, filename: &str, bytes: &[u8]) -> Res {
+        let boundary = "soilregtestboundary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let req = Request::builder()
+            .method("POST")
+            .uri("/api/documents")
+            .header("authorization", format!("Bearer {token}"))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .expect("request");
+        self.send(req).await
+    }
 }
