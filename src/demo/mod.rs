@@ -1,5 +1,7 @@
 //! The demo district: synthetic, deterministic, plainly marked (see fixtures/README.md).
 
+mod lifecycle;
+
 use anyhow::{Context, Result};
 use sqlx::PgPool;
 
@@ -150,5 +152,6 @@ pub async fn load(pool: &PgPool) -> Result<Vec<DemoUser>> {
         }
     }
     tx.commit().await?;
+    lifecycle::record(pool).await?;
     Ok(users)
 }

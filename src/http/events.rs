@@ -241,7 +241,7 @@ async fn history(
             .ok_or_else(|| ApiError::not_found(format!("no parcel with code {code}")))?;
     let events = db::events::for_parcel(&mut conn, id).await?;
     let replayed = db::events::derive(&events, &db::events::initial_state(initial))
-        .map_err(|v| ApiError::internal(v))?;
+        .map_err(ApiError::internal)?;
     let voided_by = |target: i64| {
         events.iter().find_map(|e| match e.recorded.event {
             Event::Correction { voids } if voids == target => Some(e.recorded.id),

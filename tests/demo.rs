@@ -1,0 +1,113 @@
+//! The demo district: deterministic, synthetic, inside the district, and loadable twice.
+
+mod common;
+
+use common::database;
+
+#[tokio::test]
+async fn the_demo_district_loads_idempotently_with_plausible_parcels_and_histories() {
+    let (pool, _) = database().await;
+    soilreg::demo::load(&pool).await.expect("first load");
+    let count = |sql: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .expect(sql)
+        }
+    };
+    let parcels = count("SELECT count(*) FROM parcels").await;
+    let events = count("SELECT count(*) FROM parcel_events").await;
+    assert_eq!(parcels, i64::from(soilreg::demo::DEMO_PARCELS));
+    assert!(events > 500, "{events} demo events");
+
+    soilreg::demo::load(&pool).await.expect("second load");
+    assert_eq!(
+        count("SELECT count(*) FROM parcels").await,
+        parcels,
+        "no new parcels"
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM parcel_events").await,
+        events,
+        "no new events"
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM users WHERE name LIKE 'demo-%'").await,
+        23
+    );
+
+    // Every parcel valid, inside the district and its own town, overlapping no other.
+    assert_eq!(
+        count("SELECT count(*) FROM parcels WHERE NOT ST_IsValid(geom)").await,
+        0
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM parcels p, district d WHERE NOT ST_Within(p.geom, d.boundary)")
+            .await,
+        0
+    );
+    assert_eq!(count("SELECT count(*) FROM parcels p JOIN towns t ON t.code = p.town WHERE NOT ST_Within(p.geom, t.boundary)").await, 0);
+    assert_eq!(count("SELECT count(*) FROM parcels a JOIN parcels b ON a.id < b.id AND ST_Intersects(a.geom, b.geom)").await, 0);
+    assert_eq!(
+        count("SELECT count(*) FROM parcels WHERE NOT synthetic OR name NOT LIKE '%示例%'").await,
+        0
+    );
+    // Most construction land lies in the eastern valley towns.
+    let east = count("SELECT count(*) FROM parcels WHERE town IN ('110109001','110109002','110109003','110109006','110109007','110109101','110109104')").await;
+    assert!(east * 2 > parcels, "{east} of {parcels} in the east");
+    // Histories reach every part of the lifecycle.
+    for stage in [
+        "suspected",
+        "surveying",
+        "contaminated",
+        "listed",
+        "remediating",
+        "delisted",
+        "cleared",
+    ] {
+        let n: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM parcels WHERE stage = $1::soil_stage")
+                .bind(stage)
+                .fetch_one(&pool)
+                .await
+                .expect("stage count");
+        assert!(n > 0, "no demo parcel is {stage}");
+    }
+    // The area on the ellipsoid agrees with the Gauss–Krüger plane (CM 117E) to within 0.1%.
+    let worst: f64 = sqlx::query_scalar(
+        "SELECT max(abs(area_m2 / ST_Area(ST_Transform(geom, 4548)) - 1)) FROM parcels",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("areas");
+    assert!(worst < 1e-3, "{worst}");
+}
+
+#[tokio::test]
+async fn generation_is_deterministic_for_a_seed() {
+    let (a, _) = database().await;
+    let (b, _) = database().await;
+    soilreg::demo::generate(&a, "GEN-", 500, 11)
+        .await
+        .expect("a");
+    soilreg::demo::generate(&b, "GEN-", 500, 11)
+        .await
+        .expect("b");
+    let digest = "SELECT md5(string_agg(code || name || ST_AsText(geom) || risk::text, ',' ORDER BY code)) FROM parcels";
+    let da: String = sqlx::query_scalar(digest)
+        .fetch_one(&a)
+        .await
+        .expect("digest a");
+    let db: String = sqlx::query_scalar(digest)
+        .fetch_one(&b)
+        .await
+        .expect("digest b");
+    assert_eq!(da, db);
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM parcels")
+        .fetch_one(&a)
+        .await
+        .expect("count");
+    assert_eq!(n, 500);
+}
