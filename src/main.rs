@@ -137,10 +137,7 @@ async fn main() -> Result<()> {
             Ok(())
         }
         Command::Db(DbCommand::Stop) => {
-            let mut c =
-                soilreg::pg::Cluster::ensure(&config.pg_dir, &config.pg_bin, config.pg_port)?;
-            c.stop(true)?;
-            Ok(())
+            soilreg::pg::Cluster::stop_dir(&config.pg_dir, &config.pg_bin)
         }
     }
 }

@@ -205,24 +205,3 @@ pub async fn mark_overdue(pool: &PgPool, today: Date) -> Result<u64, sqlx::Error
     tx.commit().await?;
     Ok(marked.len() as u64)
 }
-
-/// An alert raised by a scheduled check.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
-pub struct Alert {
-    pub id: i64,
-    pub kind: String,
-    pub filing_id: Option<i64>,
-    pub parcel: Option<String>,
-    pub message: String,
-    #[serde(with = "time::serde::rfc3339")]
-    pub raised_at: OffsetDateTime,
-}
-
-pub async fn alerts(pool: &PgPool) -> Result<Vec<Alert>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT a.id, a.kind, a.filing_id, p.code AS parcel, a.message, a.raised_at
-           FROM alerts a LEFT JOIN parcels p ON p.id = a.parcel_id ORDER BY a.id DESC LIMIT 1000",
-    )
-    .fetch_all(pool)
-    .await
-}

@@ -1,10 +1,12 @@
 //! SQL, one module per aggregate; functions take a pool, a connection or a transaction.
 
+pub mod alerts;
 pub mod documents;
 pub mod events;
 pub mod filings;
 pub mod geometry;
 pub mod parcels;
+pub mod sampling;
 pub mod users;
 
 use std::time::Duration;

@@ -6,4 +6,6 @@ pub mod filing;
 pub mod land_use;
 pub mod lifecycle;
 pub mod parcel;
+pub mod sampling;
+pub mod screening;
 pub mod town;

@@ -327,6 +327,6 @@ async fn review(
 
 async fn alerts(State(state): State<AppState>) -> ApiResult<Json<Value>> {
     Ok(Json(
-        json!({"alerts": db::filings::alerts(&state.pool).await?}),
+        json!({"alerts": db::alerts::alerts(&state.pool).await?}),
     ))
 }

@@ -6,6 +6,8 @@ pub mod extract;
 mod filings;
 mod health;
 mod parcels;
+mod sampling;
+mod standards;
 
 use std::sync::Arc;
 
@@ -30,6 +32,8 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(parcels::router())
         .merge(events::router())
+        .merge(sampling::router())
+        .merge(standards::router())
         .merge(filings::router())
         .merge(documents::router(state.config.max_document_bytes))
         .fallback(|| async { crate::error::ApiError::not_found("no such resource") })

@@ -93,6 +93,24 @@ impl Cluster {
         Ok(())
     }
 
+    /// Stops a cluster by its data directory, if it is running; never starts one.
+    pub fn stop_dir(dir: &Path, bin: &Path) -> Result<()> {
+        if !dir.join("postmaster.pid").exists() {
+            return Ok(());
+        }
+        let c = Cluster {
+            dir: dir.canonicalize()?,
+            bin: bin.to_owned(),
+            port: 0,
+            started_here: false,
+        };
+        c.pg(
+            "pg_ctl",
+            &["-D", path_str(&c.dir)?, "-m", "fast", "-w", "stop"],
+        )?;
+        Ok(())
+    }
+
     /// The URL of the soilreg database, over the loopback port.
     pub fn url(&self) -> String {
         format!("postgres://postgres@127.0.0.1:{}/{DATABASE}", self.port)

@@ -1,5 +1,6 @@
 //! Typed events and their wire form: a kind string plus a JSON payload.
 
+use super::Gb36600Class;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use time::Date;
@@ -68,6 +69,8 @@ pub enum Event {
         outcome: Phase2Outcome,
         /// JSON list of exceedance records, as reported; `[]` when none given.
         exceedances: Value,
+        /// The GB 36600 class whose values the conclusion rests on, when stated.
+        class: Option<Gb36600Class>,
     },
     RiskAssessed {
         outcome: RiskOutcome,
@@ -208,6 +211,7 @@ impl Event {
             EventKind::Phase2Concluded => Event::Phase2Concluded {
                 outcome: fields.choice("outcome", Phase2Outcome::parse, Phase2Outcome::NAMES)?,
                 exceedances: fields.list("exceedances")?,
+                class: fields.class("class")?,
             },
             EventKind::RiskAssessed => Event::RiskAssessed {
                 outcome: fields.choice("outcome", RiskOutcome::parse, RiskOutcome::NAMES)?,
@@ -268,13 +272,19 @@ impl Event {
             Event::Phase2Concluded {
                 outcome,
                 exceedances,
+                class,
             } => {
                 let exceedances = if exceedances.is_null() {
                     json!([])
                 } else {
                     exceedances.clone()
                 };
-                json!({ "outcome": outcome.as_str(), "exceedances": exceedances })
+                let mut payload =
+                    json!({ "outcome": outcome.as_str(), "exceedances": exceedances });
+                if let Some(c) = class {
+                    payload["class"] = json!(c.number());
+                }
+                payload
             }
             Event::RiskAssessed { outcome } => json!({ "outcome": outcome.as_str() }),
             Event::PlanFiled { plan } => json!({ "plan": plan.as_str() }),
@@ -316,7 +326,7 @@ fn field_names(kind: EventKind) -> &'static [&'static str] {
     match kind {
         EventKind::SuspicionRaised => &["reason"],
         EventKind::Phase1Concluded | EventKind::RiskAssessed => &["outcome"],
-        EventKind::Phase2Concluded => &["outcome", "exceedances"],
+        EventKind::Phase2Concluded => &["outcome", "exceedances", "class"],
         EventKind::PlanFiled => &["plan"],
         EventKind::SoilTransportDeclared => &["quantity_m3", "destination", "deadline"],
         EventKind::EffectEvaluated => &["evaluator", "contractor"],
@@ -389,6 +399,19 @@ impl<'a> Fields<'a> {
             .as_i64()
             .filter(|id| *id > 0)
             .ok_or_else(|| PayloadError::at(name, "must be the positive integer id of an event"))
+    }
+
+    /// An optional GB 36600 class, 1 or 2.
+    fn class(&self, name: &str) -> Result<Option<Gb36600Class>, PayloadError> {
+        match self.0.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => v
+                .as_i64()
+                .and_then(|n| i16::try_from(n).ok())
+                .and_then(Gb36600Class::from_number)
+                .map(Some)
+                .ok_or_else(|| PayloadError::at(name, "must be 1 or 2")),
+        }
     }
 
     /// An optional list; absent or null is `[]`.

@@ -68,6 +68,7 @@ fn samples() -> Vec<(&'static str, Event)> {
             Event::Phase2Concluded {
                 outcome: Phase2Outcome::Cleared,
                 exceedances: json!([]),
+                class: None,
             },
         ),
         (
@@ -75,6 +76,7 @@ fn samples() -> Vec<(&'static str, Event)> {
             Event::Phase2Concluded {
                 outcome: Phase2Outcome::Contaminated,
                 exceedances: json!([{ "substance": "砷", "value_mg_kg": 88.0 }]),
+                class: None,
             },
         ),
         (
