@@ -1,5 +1,6 @@
 //! soilreg: a registry, with a map, of a district's construction-land parcels and contaminated sites.
 
+pub mod bulk;
 pub mod clock;
 pub mod config;
 pub mod db;

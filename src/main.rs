@@ -33,6 +33,8 @@ enum Command {
     /// Users and their tokens.
     #[command(subcommand)]
     User(UserCommand),
+    /// Screen every parcel's soil results against GB 36600 and print a summary (JSON).
+    Screen,
     /// The embedded PostgreSQL cluster (for scripts: tests and benchmarks).
     #[command(subcommand)]
     Db(DbCommand),
@@ -134,6 +136,13 @@ async fn main() -> Result<()> {
                 c.detach();
             }
             println!("{url}");
+            Ok(())
+        }
+        Command::Screen => {
+            let (url, _cluster) = soilreg::database(&config).await?;
+            let pool = soilreg::connect_and_migrate(&url, 4).await?;
+            let summary = soilreg::bulk::screen_all(&pool).await?;
+            println!("{}", serde_json::to_string(&summary)?);
             Ok(())
         }
         Command::Db(DbCommand::Stop) => {
