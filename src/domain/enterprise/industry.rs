@@ -18,6 +18,7 @@ pub struct Division {
     pub code: &'static str,
     /// The section (门类) letter, `A`–`T`.
     pub section: char,
+    /// The name in the standard, e.g. 化学原料和化学制品制造业.
     pub name_zh: &'static str,
 }
 

@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 const ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 
 /// Weight of each of the first 17 characters in the check sum (3^i mod 31).
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 const LENGTH: usize = 18;
 
@@ -83,7 +85,10 @@ impl Uscc {
 
 /// The check character for the values of the first 17 characters.
 fn check_for(values: impl Iterator<Item = u32>) -> char {
-    let sum: u32 = values.zip(WEIGHTS).map(|(value, weight)| value * weight).sum();
+    let sum: u32 = values
+        .zip(WEIGHTS)
+        .map(|(value, weight)| value * weight)
+        .sum();
     let check = (31 - sum % 31) % 31;
     // `check` < 31 = ALPHABET.len(), and ALPHABET is ASCII.
     char::from(ALPHABET.as_bytes()[check as usize])
@@ -91,9 +96,7 @@ fn check_for(values: impl Iterator<Item = u32>) -> char {
 
 /// The value of a character in the check sum: its index in the alphabet.
 fn value_of(c: char) -> Option<u32> {
-    ALPHABET
-        .find(c)
-        .and_then(|index| u32::try_from(index).ok())
+    ALPHABET.find(c).and_then(|index| u32::try_from(index).ok())
 }
 
 /// Characters 3–8 are digits (a division code); the others use the alphabet.

@@ -88,8 +88,20 @@ fn a_section_letter_that_does_not_match_the_division_is_refused() {
 #[test]
 fn malformed_codes_are_refused() {
     let cases = [
-        "", " ", "C", "2", "C2", "26145", "C26145", "c2614", "CC2614", "C 2614", "26-14",
-        "２６１４", "2614a", "26.1",
+        "",
+        " ",
+        "C",
+        "2",
+        "C2",
+        "26145",
+        "C26145",
+        "c2614",
+        "CC2614",
+        "C 2614",
+        "26-14",
+        "２６１４",
+        "2614a",
+        "26.1",
     ];
     for s in cases {
         assert_eq!(IndustryCode::parse(s), None, "{s:?}");

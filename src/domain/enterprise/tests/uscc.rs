@@ -29,7 +29,12 @@ fn firm_with(position: usize, c: char) -> String {
 
 #[test]
 fn codes_with_externally_computed_check_characters_parse() {
-    for s in [MENTOUGOU_FIRM, MENTOUGOU_INSTITUTION, PUBLISHED[0], PUBLISHED[1]] {
+    for s in [
+        MENTOUGOU_FIRM,
+        MENTOUGOU_INSTITUTION,
+        PUBLISHED[0],
+        PUBLISHED[1],
+    ] {
         let code = Uscc::parse(s).expect("valid code");
         assert_eq!(code.as_str(), s);
         assert_eq!(code.to_string(), s);
@@ -85,21 +90,36 @@ fn surrounding_white_space_is_trimmed_including_ideographic_space() {
 fn a_wrong_check_character_is_refused_with_the_expected_one() {
     assert_eq!(
         refusal("91110109MA01XK7W34"),
-        UsccError::WrongCheckCharacter { expected: '3', found: '4' }
+        UsccError::WrongCheckCharacter {
+            expected: '3',
+            found: '4'
+        }
     );
     assert_eq!(
         refusal("91440300708461136X"),
-        UsccError::WrongCheckCharacter { expected: 'T', found: 'X' }
+        UsccError::WrongCheckCharacter {
+            expected: 'T',
+            found: 'X'
+        }
     );
 }
 
 #[test]
 fn codes_of_the_wrong_length_are_refused_counting_characters() {
-    assert_eq!(refusal(&MENTOUGOU_FIRM[..17]), UsccError::WrongLength { found: 17 });
-    assert_eq!(refusal(&format!("{MENTOUGOU_FIRM}3")), UsccError::WrongLength { found: 19 });
+    assert_eq!(
+        refusal(&MENTOUGOU_FIRM[..17]),
+        UsccError::WrongLength { found: 17 }
+    );
+    assert_eq!(
+        refusal(&format!("{MENTOUGOU_FIRM}3")),
+        UsccError::WrongLength { found: 19 }
+    );
     assert_eq!(refusal(""), UsccError::WrongLength { found: 0 });
     assert_eq!(refusal("   "), UsccError::WrongLength { found: 0 });
-    assert_eq!(refusal("9111 0109MA01XK7W33"), UsccError::WrongLength { found: 19 });
+    assert_eq!(
+        refusal("9111 0109MA01XK7W33"),
+        UsccError::WrongLength { found: 19 }
+    );
 }
 
 #[test]
@@ -110,7 +130,10 @@ fn lower_case_is_refused_not_upper_cased() {
     // A lower-case letter that is not valid in upper case either is just invalid.
     assert_eq!(
         refusal(&firm_with(10, 'i')),
-        UsccError::InvalidCharacter { position: 10, found: 'i' }
+        UsccError::InvalidCharacter {
+            position: 10,
+            found: 'i'
+        }
     );
 }
 
@@ -119,11 +142,17 @@ fn the_letters_i_o_z_s_v_are_refused() {
     for c in ['I', 'O', 'Z', 'S', 'V'] {
         assert_eq!(
             refusal(&firm_with(10, c)),
-            UsccError::InvalidCharacter { position: 10, found: c }
+            UsccError::InvalidCharacter {
+                position: 10,
+                found: c
+            }
         );
         assert_eq!(
             refusal(&firm_with(18, c)),
-            UsccError::InvalidCharacter { position: 18, found: c }
+            UsccError::InvalidCharacter {
+                position: 18,
+                found: c
+            }
         );
         assert_eq!(Uscc::check_character(&firm_with(1, c)[..17]), None);
     }
@@ -133,11 +162,17 @@ fn the_letters_i_o_z_s_v_are_refused() {
 fn letters_in_the_division_code_are_refused() {
     assert_eq!(
         refusal(&firm_with(3, 'A')),
-        UsccError::InvalidCharacter { position: 3, found: 'A' }
+        UsccError::InvalidCharacter {
+            position: 3,
+            found: 'A'
+        }
     );
     assert_eq!(
         refusal(&firm_with(8, 'Y')),
-        UsccError::InvalidCharacter { position: 8, found: 'Y' }
+        UsccError::InvalidCharacter {
+            position: 8,
+            found: 'Y'
+        }
     );
 }
 
@@ -146,19 +181,31 @@ fn full_width_characters_are_refused_at_their_position() {
     // Full-width digits and letters are one character each, so the length is right.
     assert_eq!(
         refusal("９1110109MA01XK7W33"),
-        UsccError::InvalidCharacter { position: 1, found: '９' }
+        UsccError::InvalidCharacter {
+            position: 1,
+            found: '９'
+        }
     );
     assert_eq!(
         refusal("91１10109MA01XK7W33"),
-        UsccError::InvalidCharacter { position: 3, found: '１' }
+        UsccError::InvalidCharacter {
+            position: 3,
+            found: '１'
+        }
     );
     assert_eq!(
         refusal("91110109ＭＡ01XK7W33"),
-        UsccError::InvalidCharacter { position: 9, found: 'Ｍ' }
+        UsccError::InvalidCharacter {
+            position: 9,
+            found: 'Ｍ'
+        }
     );
     assert_eq!(
         refusal("９１１１０１０９ＭＡ０１ＸＫ７Ｗ３３"),
-        UsccError::InvalidCharacter { position: 1, found: '９' }
+        UsccError::InvalidCharacter {
+            position: 1,
+            found: '９'
+        }
     );
     assert_eq!(Uscc::check_character("９1110109MA01XK7W3"), None);
 }
@@ -174,24 +221,58 @@ fn check_character_needs_exactly_17_upper_case_alphabet_characters() {
 fn refusals_explain_themselves_in_english_and_chinese() {
     let cases = [
         (UsccError::WrongLength { found: 17 }, "17", "17位"),
-        (UsccError::InvalidCharacter { position: 4, found: 'A' }, "digit", "第4位应为数字"),
-        (UsccError::InvalidCharacter { position: 10, found: 'O' }, "'O'", "“O”"),
+        (
+            UsccError::InvalidCharacter {
+                position: 4,
+                found: 'A',
+            },
+            "digit",
+            "第4位应为数字",
+        ),
+        (
+            UsccError::InvalidCharacter {
+                position: 10,
+                found: 'O',
+            },
+            "'O'",
+            "“O”",
+        ),
         (UsccError::LowerCase, "upper case", "大写"),
-        (UsccError::WrongCheckCharacter { expected: '3', found: '4' }, "'3'", "应为“3”"),
+        (
+            UsccError::WrongCheckCharacter {
+                expected: '3',
+                found: '4',
+            },
+            "'3'",
+            "应为“3”",
+        ),
     ];
     for (error, english, chinese) in cases {
         assert!(error.to_string().contains(english), "{error}");
-        assert!(error.message_zh().contains(chinese), "{}", error.message_zh());
+        assert!(
+            error.message_zh().contains(chinese),
+            "{}",
+            error.message_zh()
+        );
     }
 }
 
 #[test]
 fn codes_cross_the_wire_as_strings_and_are_checked_on_the_way_in() {
     let code = Uscc::parse(MENTOUGOU_FIRM).expect("valid");
-    assert_eq!(serde_json::to_value(&code).expect("serialises"), serde_json::json!(MENTOUGOU_FIRM));
+    assert_eq!(
+        serde_json::to_value(&code).expect("serialises"),
+        serde_json::json!(MENTOUGOU_FIRM)
+    );
     let back: Uscc = serde_json::from_value(serde_json::json!(MENTOUGOU_FIRM)).expect("valid");
     assert_eq!(back, code);
     let bad = serde_json::from_value::<Uscc>(serde_json::json!("91110109MA01XK7W34"));
-    assert!(bad.expect_err("refused").to_string().contains("check character"));
-    assert_eq!("91110109ma01xk7w33".parse::<Uscc>(), Err(UsccError::LowerCase));
+    assert!(bad
+        .expect_err("refused")
+        .to_string()
+        .contains("check character"));
+    assert_eq!(
+        "91110109ma01xk7w33".parse::<Uscc>(),
+        Err(UsccError::LowerCase)
+    );
 }
