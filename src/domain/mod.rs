@@ -2,10 +2,12 @@
 
 pub mod access;
 pub mod document;
+pub mod enterprise;
 pub mod filing;
 pub mod land_use;
 pub mod lifecycle;
 pub mod parcel;
 pub mod sampling;
 pub mod screening;
+pub mod site_risk;
 pub mod town;
