@@ -33,7 +33,13 @@ pub async fn screen_all(pool: &PgPool) -> Result<ScreenSummary> {
     )
     .fetch_all(pool)
     .await?;
-    let mut summary = ScreenSummary { parcels: 0, results: 0, verdicts: HashMap::new(), exceedances: 0, millis: 0 };
+    let mut summary = ScreenSummary {
+        parcels: 0,
+        results: 0,
+        verdicts: HashMap::new(),
+        exceedances: 0,
+        millis: 0,
+    };
     for chunk in parcels.chunks(500) {
         let ids: Vec<i64> = chunk.iter().map(|p| p.0).collect();
         let rows: Vec<(i64, String, Option<f64>, Option<f64>, bool)> = sqlx::query_as(

@@ -114,6 +114,15 @@ pub enum Action {
     RecordSoilEvent,
     /// Record a land event (withdrawal, transfer, supply, permits, construction).
     RecordLandEvent,
+    /// Keep the enterprise ledgers: firms, key units and their duties, heavy-metal
+    /// and electroplating firms, buried tanks, solid-waste sites, new projects.
+    EditEnterpriseLedgers,
+    /// Keep the closed-factory screening ledger and site risk screening (§4b).
+    KeepScreeningLedger,
+    /// Keep farmland and orchard plots, their classes, measures and produce tests.
+    EditFarmland,
+    /// Record patrols of unused land.
+    PatrolUnusedLand,
 }
 
 /// The mapping of departments to writes, in one place.
@@ -122,7 +131,8 @@ pub enum Action {
 /// planning (boundaries, uses, rights) and ecology (risk, responsible party);
 /// soil events and filings are written by the ecology bureau (law Arts 59–66
 /// name the 生态环境主管部门); land events by planning, housing and
-/// construction (the 区规自分局 and 区住建委).
+/// construction (the 区规自分局 and 区住建委). The ledgers are kept by the
+/// units the plan names for them (see each action).
 pub fn may(department: Department, role: Role, action: Action) -> bool {
     match role {
         Role::Admin => true,
@@ -132,6 +142,20 @@ pub fn may(department: Department, role: Role, action: Action) -> bool {
             Action::RecordSoilEvent => department == Department::Eco,
             Action::RecordLandEvent => {
                 matches!(department, Department::Planning | Department::Housing)
+            }
+            // §3, §11, §15: ecology and the industry bureau (区科信局) share the firm data.
+            Action::EditEnterpriseLedgers => {
+                matches!(department, Department::Eco | Department::Industry)
+            }
+            Action::KeepScreeningLedger => department == Department::Eco,
+            // §6–§10: agriculture and forestry (orchards, edible forest products).
+            Action::EditFarmland => matches!(department, Department::Agri | Department::Forestry),
+            // §9: towns patrol their unused land; planning and ecology supervise.
+            Action::PatrolUnusedLand => {
+                matches!(
+                    department,
+                    Department::Town(_) | Department::Planning | Department::Eco
+                )
             }
         },
     }
