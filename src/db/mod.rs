@@ -2,11 +2,14 @@
 
 pub mod alerts;
 pub mod documents;
+pub mod enterprises;
 pub mod events;
 pub mod filings;
 pub mod geometry;
+pub mod key_units;
 pub mod parcels;
 pub mod sampling;
+pub mod sites;
 pub mod users;
 
 use std::time::Duration;

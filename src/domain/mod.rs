@@ -1,9 +1,11 @@
 //! Pure domain rules and types: no I/O, unit-tested without a database.
 
 pub mod access;
+pub mod closed_site;
 pub mod document;
 pub mod enterprise;
 pub mod filing;
+pub mod key_unit;
 pub mod land_use;
 pub mod lifecycle;
 pub mod parcel;

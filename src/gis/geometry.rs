@@ -181,6 +181,41 @@ fn parse_ring(
         .collect()
 }
 
+/// Parses a GeoJSON Point inside the district, in CGCS2000 lon/lat; errors name `field`.
+pub fn parse_point(
+    value: &Value,
+    field: &str,
+    to_cgcs: &ToCgcs2000,
+    extent: &Extent,
+) -> Result<(f64, f64), FieldError> {
+    let bad = |code: &'static str, m: String| FieldError::new(field, code, m);
+    if value.get("type").and_then(Value::as_str) != Some("Point") {
+        return Err(bad(
+            "wrong_geometry_type",
+            format!("{field} must be a GeoJSON Point"),
+        ));
+    }
+    let (x, y) = value
+        .get("coordinates")
+        .and_then(Value::as_array)
+        .filter(|a| a.len() == 2 || a.len() == 3)
+        .and_then(|a| Some((a[0].as_f64()?, a[1].as_f64()?)))
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+        .ok_or_else(|| {
+            bad(
+                "invalid_coordinates",
+                format!("{field} coordinates must be [x, y] numbers"),
+            )
+        })?;
+    match to_cgcs.apply(x, y) {
+        Some((lon, lat)) if extent.contains(lon, lat) => Ok((lon, lat)),
+        _ => Err(bad(
+            "outside_extent",
+            format!("{field} ({x}, {y}) lies outside the district extent"),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

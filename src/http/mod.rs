@@ -1,12 +1,15 @@
 //! HTTP: one module per resource; handlers parse, call the domain and db, shape the response.
 
 mod documents;
+mod enterprises;
 mod events;
 pub mod extract;
 mod filings;
 mod health;
+mod key_units;
 mod parcels;
 mod sampling;
+mod sites;
 mod standards;
 
 use std::sync::Arc;
@@ -32,7 +35,10 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(parcels::router())
         .merge(events::router())
+        .merge(enterprises::router())
         .merge(sampling::router())
+        .merge(sites::router())
+        .merge(key_units::router())
         .merge(standards::router())
         .merge(filings::router())
         .merge(documents::router(state.config.max_document_bytes))

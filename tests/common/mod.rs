@@ -308,3 +308,10 @@ impl TestApp {
         self.send(req).await
     }
 }
+
+/// A valid unified social credit code built from 17 characters.
+pub fn uscc(first17: &str) -> String {
+    let check =
+        soilreg::domain::enterprise::Uscc::check_character(first17).expect("17 valid characters");
+    format!("{first17}{check}")
+}

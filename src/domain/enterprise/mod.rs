@@ -7,6 +7,7 @@
 //! GB/T 4754-2017). Both parse strictly: a value of either type is valid.
 
 mod industry;
+mod input;
 #[cfg(test)]
 mod tests;
 mod uscc;
@@ -14,6 +15,7 @@ mod uscc;
 use serde::{Deserialize, Serialize};
 
 pub use industry::{Division, IndustryCode, DIVISIONS};
+pub use input::EnterpriseInput;
 pub use uscc::{Uscc, UsccError};
 
 /// Whether a firm still operates on its site: a closed or relocated firm
