@@ -10,6 +10,9 @@ use sqlx::PgPool;
 use crate::domain::land_use::Gb36600Class;
 use crate::domain::screening::{screen, Gb36600, Measured, Verdict};
 
+/// One soil result: parcel, item, value, detection limit, below detection.
+type ResultRow = (i64, String, Option<f64>, Option<f64>, bool);
+
 /// What screening every parcel found.
 #[derive(Debug, Serialize)]
 pub struct ScreenSummary {
@@ -42,7 +45,7 @@ pub async fn screen_all(pool: &PgPool) -> Result<ScreenSummary> {
     };
     for chunk in parcels.chunks(500) {
         let ids: Vec<i64> = chunk.iter().map(|p| p.0).collect();
-        let rows: Vec<(i64, String, Option<f64>, Option<f64>, bool)> = sqlx::query_as(
+        let rows: Vec<ResultRow> = sqlx::query_as(
             "SELECT sp.parcel_id, r.item_no, r.value_mgkg, r.detection_limit_mgkg, r.below_detection
                FROM results r JOIN samples s ON s.id = r.sample_id JOIN sampling_points sp ON sp.id = s.point_id
               WHERE sp.parcel_id = ANY($1) AND s.matrix = 'soil'",
