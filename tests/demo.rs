@@ -38,6 +38,23 @@ async fn the_demo_district_loads_idempotently_with_plausible_parcels_and_histori
         23
     );
 
+    assert_eq!(count("SELECT count(*) FROM enterprises").await, 16);
+    assert_eq!(count("SELECT count(*) FROM closed_sites").await, 10);
+    assert_eq!(count("SELECT count(*) FROM closed_site_parcels").await, 10);
+    assert_eq!(
+        count("SELECT count(*) FROM key_unit_listings WHERE year = 2023 AND listed").await,
+        6
+    );
+    assert!(
+        count("SELECT count(*) FROM key_unit_duties WHERE done_on IS NULL").await > 0,
+        "some duties are behind"
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM closed_sites c JOIN closed_site_parcels l ON l.site_id = c.id JOIN parcels p ON p.id = l.parcel_id
+                WHERE c.risk_level = 'high' AND p.stage = 'unknown'").await,
+        0,
+        "high-risk sites put their parcels on the suspected path"
+    );
     // Every parcel valid, inside the district and its own town, overlapping no other.
     assert_eq!(
         count("SELECT count(*) FROM parcels WHERE NOT ST_IsValid(geom)").await,

@@ -1,5 +1,6 @@
 //! The demo district: synthetic, deterministic, plainly marked (see fixtures/README.md).
 
+mod enterprises;
 mod lifecycle;
 
 use anyhow::{Context, Result};
@@ -152,6 +153,7 @@ pub async fn load(pool: &PgPool) -> Result<Vec<DemoUser>> {
         }
     }
     tx.commit().await?;
+    enterprises::load(pool).await?;
     lifecycle::record(pool).await?;
     Ok(users)
 }
