@@ -16,6 +16,8 @@ use crate::domain::access::Action;
 use crate::domain::document::DocumentId;
 use crate::domain::lifecycle::{Event, EventKind, RuleViolation};
 use crate::domain::parcel::FieldError;
+use crate::domain::rules::survey::{deadline_check, DeadlineCheck};
+use crate::domain::rules::Reason;
 use crate::error::{ApiError, ApiResult};
 
 pub fn router() -> Router<AppState> {
@@ -128,21 +130,40 @@ pub fn parse_new_event(body: &Value) -> ApiResult<NewEvent> {
     })
 }
 
-/// Appends an event to a locked parcel, checking the actor's rights and the documents.
-/// Shared by the events endpoint and filing acceptance.
+/// What recording an event did: the stored event and state, and any deadline it passed.
+pub struct Outcome {
+    pub appended: Appended,
+    /// Rules the event broke without being refused (e.g. a survey deadline passed, §4a).
+    pub flags: Vec<Reason>,
+}
+
+/// 409 for an event a plan rule refuses outright (e.g. supply for housing without a survey).
+fn refused_by(reason: &Reason) -> ApiError {
+    ApiError::conflict("transition_forbidden", reason.message)
+        .with("rule", json!(reason.rule))
+        .with("clause", json!(reason.clause))
+        .with("message_zh", json!(reason.message_zh))
+        .with("facts", reason.facts.clone())
+}
+
+/// Appends an event to a locked parcel, checking the actor's rights, the documents,
+/// the lifecycle rules and the survey deadline (§4a). Shared by the events endpoint,
+/// filing acceptance, screening confirmation and closed-site links.
 pub async fn append_checked(
     conn: &mut PgConnection,
     parcel: &Current,
     new: &NewEvent,
     actor: &Actor,
-) -> ApiResult<Appended> {
+) -> ApiResult<Outcome> {
     if parcel.retired {
         return Err(ApiError::conflict(
             "retired",
             "a retired parcel takes no new events",
         ));
     }
-    let existing = db::events::for_parcel(conn, parcel.id).await?;
+    let today = crate::clock::today();
+    let facts = db::rules::gather(conn, parcel, today).await?;
+    let existing = &facts.events;
     // A correction needs the rights of the event it voids.
     let kind = match new.event {
         Event::Correction { voids } => existing
@@ -163,14 +184,20 @@ pub async fn append_checked(
         )
         .into());
     }
+    let mut flags = Vec::new();
+    match deadline_check(&facts.survey, new.event.kind(), today) {
+        Some(DeadlineCheck::Refuse { reason }) => return Err(refused_by(&reason)),
+        Some(DeadlineCheck::Flag { reason }) => flags.push(reason),
+        None => {}
+    }
     let initial = db::events::initial_state(parcel.land_right_initial);
     let user = &actor.0;
-    db::events::append(
+    let appended = db::events::append(
         conn,
         parcel.id,
         &initial,
         parcel.class,
-        &existing,
+        existing,
         new,
         (user.id, user.department.code()),
     )
@@ -178,7 +205,12 @@ pub async fn append_checked(
     .map_err(|e| match e {
         AppendError::Rule(v) => forbidden_transition(&v),
         AppendError::Db(e) => e.into(),
-    })
+    })?;
+    for f in &flags {
+        let message = format!("event #{}: {} ({})", appended.id, f.message, f.clause);
+        db::alerts::raise(&mut *conn, "survey_deadline_passed", parcel.id, &message).await?;
+    }
+    Ok(Outcome { appended, flags })
 }
 
 async fn record(
@@ -192,7 +224,10 @@ async fn record(
     let parcel = db::parcels::lock(&mut tx, &code)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no parcel with code {code}")))?;
-    let done = append_checked(&mut tx, &parcel, &new, &actor).await?;
+    let Outcome {
+        appended: done,
+        flags,
+    } = append_checked(&mut tx, &parcel, &new, &actor).await?;
     tx.commit().await?;
     let user = &actor.0;
     Ok((
@@ -208,6 +243,7 @@ async fn record(
             "land_right": done.state.land_right,
             "state": done.state,
             "parcel_version": done.version,
+            "flags": flags,
         })),
     ))
 }

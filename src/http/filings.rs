@@ -305,6 +305,7 @@ async fn review(
         event_id = Some(
             append_checked(&mut tx, &parcel, &with_docs, &actor)
                 .await?
+                .appended
                 .id,
         );
     }

@@ -359,7 +359,9 @@ async fn confirm(
         event["note"] = note.clone();
     }
     let new = super::events::parse_new_event(&event)?;
-    let done = super::events::append_checked(&mut tx, &parcel, &new, &actor).await?;
+    let done = super::events::append_checked(&mut tx, &parcel, &new, &actor)
+        .await?
+        .appended;
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,

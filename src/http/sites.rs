@@ -204,6 +204,7 @@ async fn link_parcel(
         suspicion = Some(
             super::events::append_checked(&mut tx, &parcel, &new, &actor)
                 .await?
+                .appended
                 .id,
         );
     }

@@ -93,9 +93,15 @@ pub enum Event {
     },
     Delisted,
     PostManagement,
-    WithdrawalPlanned,
+    /// `planned_on`: when the withdrawal is scheduled, if known (the survey is due before it, §4a).
+    WithdrawalPlanned {
+        planned_on: Option<Date>,
+    },
     RightWithdrawn,
-    TransferPlanned,
+    /// `planned_on`: when the transfer is scheduled, if known.
+    TransferPlanned {
+        planned_on: Option<Date>,
+    },
     RightTransferred,
     IndicatorsFixed,
     LandSupplied,
@@ -154,9 +160,9 @@ impl Event {
             Event::EffectEvaluated { .. } => EventKind::EffectEvaluated,
             Event::Delisted => EventKind::Delisted,
             Event::PostManagement => EventKind::PostManagement,
-            Event::WithdrawalPlanned => EventKind::WithdrawalPlanned,
+            Event::WithdrawalPlanned { .. } => EventKind::WithdrawalPlanned,
             Event::RightWithdrawn => EventKind::RightWithdrawn,
-            Event::TransferPlanned => EventKind::TransferPlanned,
+            Event::TransferPlanned { .. } => EventKind::TransferPlanned,
             Event::RightTransferred => EventKind::RightTransferred,
             Event::IndicatorsFixed => EventKind::IndicatorsFixed,
             Event::LandSupplied => EventKind::LandSupplied,
@@ -247,9 +253,13 @@ impl Event {
             },
             EventKind::Delisted => Event::Delisted,
             EventKind::PostManagement => Event::PostManagement,
-            EventKind::WithdrawalPlanned => Event::WithdrawalPlanned,
+            EventKind::WithdrawalPlanned => Event::WithdrawalPlanned {
+                planned_on: fields.optional_date("planned_on")?,
+            },
             EventKind::RightWithdrawn => Event::RightWithdrawn,
-            EventKind::TransferPlanned => Event::TransferPlanned,
+            EventKind::TransferPlanned => Event::TransferPlanned {
+                planned_on: fields.optional_date("planned_on")?,
+            },
             EventKind::RightTransferred => Event::RightTransferred,
             EventKind::IndicatorsFixed => Event::IndicatorsFixed,
             EventKind::LandSupplied => Event::LandSupplied,
@@ -302,15 +312,19 @@ impl Event {
                 contractor,
             } => json!({ "evaluator": evaluator, "contractor": contractor }),
             Event::Correction { voids } => json!({ "voids": voids }),
+            Event::WithdrawalPlanned { planned_on } | Event::TransferPlanned { planned_on } => {
+                match planned_on {
+                    Some(d) => json!({ "planned_on": iso_date::format(*d) }),
+                    None => json!({}),
+                }
+            }
             Event::SurveyStarted
             | Event::Listed
             | Event::WorksStarted
             | Event::WorksFinished
             | Event::Delisted
             | Event::PostManagement
-            | Event::WithdrawalPlanned
             | Event::RightWithdrawn
-            | Event::TransferPlanned
             | Event::RightTransferred
             | Event::IndicatorsFixed
             | Event::LandSupplied
@@ -331,15 +345,14 @@ fn field_names(kind: EventKind) -> &'static [&'static str] {
         EventKind::SoilTransportDeclared => &["quantity_m3", "destination", "deadline"],
         EventKind::EffectEvaluated => &["evaluator", "contractor"],
         EventKind::Correction => &["voids"],
+        EventKind::WithdrawalPlanned | EventKind::TransferPlanned => &["planned_on"],
         EventKind::SurveyStarted
         | EventKind::Listed
         | EventKind::WorksStarted
         | EventKind::WorksFinished
         | EventKind::Delisted
         | EventKind::PostManagement
-        | EventKind::WithdrawalPlanned
         | EventKind::RightWithdrawn
-        | EventKind::TransferPlanned
         | EventKind::RightTransferred
         | EventKind::IndicatorsFixed
         | EventKind::LandSupplied
@@ -399,6 +412,14 @@ impl<'a> Fields<'a> {
             .as_i64()
             .filter(|id| *id > 0)
             .ok_or_else(|| PayloadError::at(name, "must be the positive integer id of an event"))
+    }
+
+    /// An optional date.
+    fn optional_date(&self, name: &str) -> Result<Option<Date>, PayloadError> {
+        match self.0.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(_) => self.date(name).map(Some),
+        }
     }
 
     /// An optional GB 36600 class, 1 or 2.

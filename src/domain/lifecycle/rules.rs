@@ -176,7 +176,7 @@ pub fn apply(
             expect_stage(stage, &[S::Delisted, S::PostManagement], &POST_MANAGEMENT)?;
             next.stage = S::PostManagement;
         }
-        Event::WithdrawalPlanned => {
+        Event::WithdrawalPlanned { .. } => {
             expect_right(right, &[LandRight::InUse], &WITHDRAWAL_PLAN)?;
             next.land_right = LandRight::WithdrawalPlanned;
         }
@@ -185,7 +185,7 @@ pub fn apply(
             expect_right(right, &allowed, &WITHDRAWAL)?;
             next.land_right = LandRight::Withdrawn;
         }
-        Event::TransferPlanned => {
+        Event::TransferPlanned { .. } => {
             expect_right(
                 right,
                 &[LandRight::InUse, LandRight::Withdrawn],

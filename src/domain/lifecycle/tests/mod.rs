@@ -123,9 +123,15 @@ fn samples() -> Vec<(&'static str, Event)> {
         ),
         ("delisted", Event::Delisted),
         ("post_management", Event::PostManagement),
-        ("withdrawal_planned", Event::WithdrawalPlanned),
+        (
+            "withdrawal_planned",
+            Event::WithdrawalPlanned { planned_on: None },
+        ),
         ("right_withdrawn", Event::RightWithdrawn),
-        ("transfer_planned", Event::TransferPlanned),
+        (
+            "transfer_planned",
+            Event::TransferPlanned { planned_on: None },
+        ),
         ("right_transferred", Event::RightTransferred),
         ("indicators_fixed", Event::IndicatorsFixed),
         ("land_supplied", Event::LandSupplied),
