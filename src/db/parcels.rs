@@ -218,12 +218,26 @@ struct CurrentRow {
 /// Reads and locks a parcel for the rest of the transaction.
 #[tracing::instrument(skip(conn))]
 pub async fn lock(conn: &mut PgConnection, code: &str) -> Result<Option<Current>, sqlx::Error> {
-    let row: Option<CurrentRow> = sqlx::query_as(
+    current(conn, code, true).await
+}
+
+/// Reads a parcel's current state without locking it.
+pub async fn read(conn: &mut PgConnection, code: &str) -> Result<Option<Current>, sqlx::Error> {
+    current(conn, code, false).await
+}
+
+async fn current(
+    conn: &mut PgConnection,
+    code: &str,
+    for_update: bool,
+) -> Result<Option<Current>, sqlx::Error> {
+    let row: Option<CurrentRow> = sqlx::query_as(&format!(
         "SELECT id, version, name, town, address, current_use, planned_use, land_right,
                 right_holder, responsible_party, risk, retired_at IS NOT NULL AS retired,
                 land_right_initial, gb36600_class
-           FROM parcels WHERE code = $1 FOR UPDATE",
-    )
+           FROM parcels WHERE code = $1{}",
+        if for_update { " FOR UPDATE" } else { "" }
+    ))
     .bind(code)
     .fetch_optional(conn)
     .await?;

@@ -145,3 +145,20 @@ impl FromRequestParts<AppState> for Actor {
             .ok_or_else(ApiError::unauthorized)
     }
 }
+
+/// An optional user: no `Authorization` header is `None`; a bad token is still 401.
+impl axum::extract::OptionalFromRequestParts<AppState> for Actor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        if parts.headers.get(AUTHORIZATION).is_none() {
+            return Ok(None);
+        }
+        <Actor as FromRequestParts<AppState>>::from_request_parts(parts, state)
+            .await
+            .map(Some)
+    }
+}

@@ -1,6 +1,7 @@
 //! HTTP: one module per resource; handlers parse, call the domain and db, shape the response.
 
 mod documents;
+mod enforcement;
 mod enterprises;
 mod events;
 pub mod extract;
@@ -11,6 +12,8 @@ mod parcels;
 mod sampling;
 mod sites;
 mod standards;
+mod stats;
+mod supply;
 
 use std::sync::Arc;
 
@@ -40,6 +43,9 @@ pub fn router(state: AppState) -> Router {
         .merge(sites::router())
         .merge(key_units::router())
         .merge(standards::router())
+        .merge(supply::router())
+        .merge(enforcement::router())
+        .merge(stats::router())
         .merge(filings::router())
         .merge(documents::router(state.config.max_document_bytes))
         .fallback(|| async { crate::error::ApiError::not_found("no such resource") })

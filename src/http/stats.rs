@@ -1,0 +1,132 @@
+//! `GET /api/stats/safe-utilization`: the safe-utilization rates, computed from the record.
+
+use axum::extract::State;
+use axum::http::Uri;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use time::{Date, Month};
+
+use super::extract::Params;
+use super::AppState;
+use crate::clock;
+use crate::db;
+use crate::domain::lifecycle::{replay, Recorded, Stage};
+use crate::domain::rules::rates::{
+    contaminated_case, key_land_case, Rate, CONTAMINATED_PARCELS, FARMLAND, KEY_LAND,
+};
+use crate::domain::town::Town;
+use crate::error::ApiResult;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/stats/safe-utilization", get(safe_utilization))
+}
+
+fn contaminated_stage(s: Stage) -> bool {
+    matches!(s, Stage::Contaminated | Stage::ControlNeeded) || s.is_use_restricted()
+}
+
+async fn safe_utilization(State(state): State<AppState>, uri: Uri) -> ApiResult<Json<Value>> {
+    let params = Params::from_uri(&uri, &["year", "town"])?;
+    let today = clock::today();
+    let year = params
+        .parse("year", |s| {
+            s.parse::<i32>().ok().filter(|y| (2000..=2100).contains(y))
+        })?
+        .unwrap_or(today.year());
+    let town = params.parse("town", Town::parse)?;
+    let mut conn = state.pool.acquire().await?;
+    // Parcels with a history: only they can be supplied, developed or contaminated.
+    let parcels: Vec<(String, bool, f64)> = sqlx::query_as(
+        "SELECT p.code, coalesce(p.planned_use LIKE '07%' OR p.planned_use LIKE '08%', false), p.area_m2
+           FROM parcels p
+          WHERE EXISTS (SELECT 1 FROM parcel_events e WHERE e.parcel_id = p.id)
+            AND ($1::text IS NULL OR p.town = $1)
+          ORDER BY p.code",
+    )
+    .bind(town.map(Town::code))
+    .fetch_all(&mut *conn)
+    .await?;
+    let years: Vec<i32> = (2019..=today.year().max(year)).collect();
+    let mut area_by_year = vec![0.0_f64; years.len()];
+    let (mut key_cases, mut contaminated_cases) = (Vec::new(), Vec::new());
+    for (code, sensitive, area) in &parcels {
+        let Some(parcel) = db::parcels::read(&mut conn, code).await? else {
+            continue;
+        };
+        let facts = db::rules::gather(&mut conn, &parcel, today).await?;
+        let steps = db::rules::steps(&facts);
+        if *sensitive {
+            key_cases.extend(key_land_case(code, &steps, year));
+        }
+        contaminated_cases.extend(contaminated_case(code, &steps, year));
+        // The stage at each year end, from the events that had occurred by then.
+        let initial = db::events::initial_state(parcel.land_right_initial);
+        for (i, y) in years.iter().enumerate() {
+            let Ok(end) = Date::from_calendar_date(*y, Month::December, 31) else {
+                continue;
+            };
+            let upto: Vec<Recorded> = facts
+                .events
+                .iter()
+                .filter(|e| e.recorded.occurred_on <= end)
+                .map(|e| e.recorded.clone())
+                .collect();
+            if let Ok(r) = replay(&upto, &initial) {
+                if contaminated_stage(r.state.stage) {
+                    area_by_year[i] += area;
+                }
+            }
+        }
+    }
+    let farmland = farmland_rate(&mut conn, year).await?;
+    let area: Vec<Value> = years
+        .iter()
+        .zip(&area_by_year)
+        .map(|(y, a)| json!({"year": y, "contaminated_area_m2": (a * 10.0).round() / 10.0}))
+        .collect();
+    let shrinking = area_by_year.windows(2).all(|w| w[1] <= w[0]);
+    Ok(Json(json!({
+        "year": year,
+        "town": town.map(Town::code),
+        "rates": [Rate::of_cases(KEY_LAND, &key_cases), Rate::of_cases(CONTAMINATED_PARCELS, &contaminated_cases), farmland],
+        "contaminated_construction_land": {"by_year": area, "shrinking_every_year": shrinking,
+                                            "definition": "area of parcels contaminated, awaiting or under control/remediation, or listed, at each year end (stages contaminated … effect_evaluated)"},
+    })))
+}
+
+/// The farmland rate from the farmland ledger, when it is kept.
+async fn farmland_rate(conn: &mut sqlx::PgConnection, year: i32) -> ApiResult<Rate> {
+    let kept: bool = sqlx::query_scalar("SELECT to_regclass('farmland_plots') IS NOT NULL")
+        .fetch_one(&mut *conn)
+        .await?;
+    if !kept {
+        return Ok(Rate::of_parts(FARMLAND, 0.0, 0.0, vec![], vec![]));
+    }
+    let rows: Vec<(String, f64, bool)> = sqlx::query_as(&farmland_sql())
+        .bind(year)
+        .fetch_all(conn)
+        .await?;
+    let (mut num, mut den) = (0.0, 0.0);
+    let (mut safe, mut not_safe) = (vec![], vec![]);
+    for (name, area, ok) in rows {
+        den += area;
+        if ok {
+            num += area;
+            safe.push(name);
+        } else {
+            not_safe.push(name);
+        }
+    }
+    Ok(Rate::of_parts(FARMLAND, num, den, safe, not_safe))
+}
+
+/// Contaminated plots (safe use, strict control) with their area, and whether they are safely used.
+fn farmland_sql() -> String {
+    "SELECT f.name, ST_Area(f.boundary::geography),
+            coalesce(f.measures, '') <> ''
+            AND NOT EXISTS (SELECT 1 FROM produce_tests t WHERE t.plot_id = f.id
+                             AND extract(year FROM t.harvested_on) = $1 AND t.value_mgkg > t.limit_mgkg)
+       FROM farmland_plots f WHERE f.class IN ('safe_use', 'strict_control')"
+        .to_owned()
+}
