@@ -44,6 +44,11 @@ enum Command {
 enum DemoCommand {
     /// Load the demo district, its parcels and demo users (idempotent).
     Load,
+    /// Record synthetic histories for up to N generated parcels (GEN-…) of medium or high risk.
+    Histories {
+        #[arg(long)]
+        limit: i64,
+    },
     /// Generate N more synthetic parcels (codes GEN-…) for benchmarks.
     Generate {
         #[arg(long)]
@@ -102,6 +107,10 @@ async fn main() -> Result<()> {
                 DemoCommand::Load => {
                     let users = demo::load(&pool).await?;
                     print_demo_users(&users);
+                }
+                DemoCommand::Histories { limit } => {
+                    let n = demo::record_histories(&pool, "GEN-", limit).await?;
+                    println!("{n} events recorded");
                 }
                 DemoCommand::Generate { parcels, seed } => {
                     if parcels <= 0 {

@@ -81,6 +81,11 @@ fn scenario(n: i64) -> Vec<Step> {
 
 /// Records the demo histories for demo parcels with none yet (idempotent).
 pub async fn record(pool: &PgPool) -> Result<u64> {
+    record_for(pool, "DEMO-", i64::MAX).await
+}
+
+/// Records histories for up to `limit` medium- or high-risk parcels whose code starts with `prefix`.
+pub async fn record_for(pool: &PgPool, prefix: &str, limit: i64) -> Result<u64> {
     let user = |name: &'static str| async move {
         sqlx::query_as::<_, (i64, String)>("SELECT id, department FROM users WHERE name = $1")
             .bind(name)
@@ -93,10 +98,12 @@ pub async fn record(pool: &PgPool) -> Result<u64> {
     let housing = user("demo-housing").await?;
     let parcels: Vec<(i64, i64, String)> = sqlx::query_as(
         "SELECT p.id, row_number() OVER (ORDER BY p.id), p.code FROM parcels p
-          WHERE p.code LIKE 'DEMO-%' AND p.risk IN ('high', 'medium')
+          WHERE p.code LIKE $1 || '%' AND p.risk IN ('high', 'medium')
             AND NOT EXISTS (SELECT 1 FROM parcel_events e WHERE e.parcel_id = p.id)
-          ORDER BY p.id",
+          ORDER BY p.id LIMIT $2",
     )
+    .bind(prefix)
+    .bind(limit)
     .fetch_all(pool)
     .await?;
     let start = Date::from_calendar_date(2022, time::Month::March, 1)?;

@@ -3,6 +3,8 @@
 mod enterprises;
 mod lifecycle;
 
+pub use lifecycle::record_for as record_histories;
+
 use anyhow::{Context, Result};
 use sqlx::PgPool;
 
