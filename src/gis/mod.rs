@@ -2,4 +2,5 @@
 
 pub mod crs;
 pub mod extent;
+pub mod gcj02;
 pub mod geometry;
