@@ -5,6 +5,7 @@ pub mod document;
 pub mod enterprise;
 pub mod filing;
 pub mod land_use;
+pub mod ledgers;
 pub mod lifecycle;
 pub mod parcel;
 pub mod sampling;
