@@ -5,6 +5,7 @@ pub mod documents;
 pub mod events;
 pub mod filings;
 pub mod geometry;
+pub mod ledgers;
 pub mod parcels;
 pub mod sampling;
 pub mod users;

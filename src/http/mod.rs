@@ -5,6 +5,7 @@ mod events;
 pub mod extract;
 mod filings;
 mod health;
+mod ledgers;
 mod parcels;
 mod sampling;
 mod standards;
@@ -35,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .merge(sampling::router())
         .merge(standards::router())
         .merge(filings::router())
+        .merge(ledgers::router())
         .merge(documents::router(state.config.max_document_bytes))
         .fallback(|| async { crate::error::ApiError::not_found("no such resource") })
         .layer(DefaultBodyLimit::max(limit))
