@@ -172,6 +172,18 @@ mod tests {
         }
     }
 
+    /// geodesy.md's reference point: E 428 941.00, N 4 423 197.98 in EPSG:4548.
+    #[test]
+    fn a_gauss_kruger_point_comes_back_as_longitude_latitude() {
+        let to = ToCgcs2000::new(Crs::Cm117).expect("proj");
+        let v = json!({"type": "Point", "coordinates": [428_941.00, 4_423_197.98]});
+        let Ok(Shape::Point(p)) = parse_shape(GeometryKind::Point, "location", &v, &to, &LIMITS)
+        else {
+            panic!("inside the district");
+        };
+        assert!((p.lon() - 116.1686).abs() < 1e-6 && (p.lat() - 39.94).abs() < 1e-6);
+    }
+
     #[test]
     fn an_area_error_names_the_ledgers_member() {
         let to = ToCgcs2000::new(Crs::Cgcs2000).expect("proj");
