@@ -741,6 +741,39 @@ async fn safe_utilization_rates_match_a_hand_made_district() {
         "2022: X-1 delisted, X-2 contaminated: {area:?}"
     );
     assert_eq!(area[0], 0.0);
+    // Farmland: a safe-use orchard with measures (safe) and a strict-control plot whose 2023 walnuts exceeded.
+    let agri = app.token("agri", Role::Editor).await;
+    for (name, class, x) in [
+        ("果园甲", "safe_use", 115.95),
+        ("地块乙", "strict_control", 115.96),
+        ("地块丙", "priority_protection", 115.97),
+    ] {
+        let res = app
+            .post(
+                "/api/ledgers/farmland-plots",
+                &agri,
+                &json!({"name": name, "town": "110109105", "land_type": "orchard",
+            "class": class, "measures": "石灰调酸（示例）", "boundary": square(x, 40.03, 0.002)}),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    }
+    let plot: i64 = sqlx::query_scalar("SELECT id FROM farmland_plots WHERE name = '地块乙'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("plot");
+    let test = app.post(&format!("/api/ledgers/farmland-plots/{plot}/records"), &agri,
+        &json!({"harvested_on": "2023-09-01", "product": "核桃", "analyte": "cd", "value_mgkg": 0.5, "limit_mgkg": 0.2})).await;
+    assert_eq!(test.status, StatusCode::CREATED, "{}", test.text);
+    let s = app.get("/api/stats/safe-utilization?year=2023").await.body;
+    let farmland = &s["rates"][2];
+    assert_eq!(farmland["safe"], json!(["果园甲"]));
+    assert_eq!(farmland["not_safe"], json!(["地块乙"]));
+    let rate = farmland["rate"].as_f64().expect("rate");
+    assert!(
+        (rate - 0.5).abs() < 0.01,
+        "two plots of equal area, one safe: {rate}"
+    );
     let none = app.get("/api/stats/safe-utilization?year=2021").await.body;
     assert_eq!(none["rates"][0]["rate"], Value::Null);
 }

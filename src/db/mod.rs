@@ -7,6 +7,7 @@ pub mod events;
 pub mod filings;
 pub mod geometry;
 pub mod key_units;
+pub mod ledgers;
 pub mod parcels;
 pub mod rules;
 pub mod sampling;

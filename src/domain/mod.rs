@@ -7,6 +7,7 @@ pub mod enterprise;
 pub mod filing;
 pub mod key_unit;
 pub mod land_use;
+pub mod ledgers;
 pub mod lifecycle;
 pub mod parcel;
 pub mod rules;

@@ -8,6 +8,7 @@ pub mod extract;
 mod filings;
 mod health;
 mod key_units;
+mod ledgers;
 mod parcels;
 mod sampling;
 mod sites;
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .merge(enforcement::router())
         .merge(stats::router())
         .merge(filings::router())
+        .merge(ledgers::router())
         .merge(documents::router(state.config.max_document_bytes))
         .fallback(|| async { crate::error::ApiError::not_found("no such resource") })
         .layer(DefaultBodyLimit::max(limit))

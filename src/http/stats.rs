@@ -95,18 +95,19 @@ async fn safe_utilization(State(state): State<AppState>, uri: Uri) -> ApiResult<
     })))
 }
 
-/// The farmland rate from the farmland ledger, when it is kept.
+/// The farmland rate from the farmland ledger: contaminated plots (safe use, strict control),
+/// counted safe when measures are recorded and no produce test of the year exceeded its limit.
 async fn farmland_rate(conn: &mut sqlx::PgConnection, year: i32) -> ApiResult<Rate> {
-    let kept: bool = sqlx::query_scalar("SELECT to_regclass('farmland_plots') IS NOT NULL")
-        .fetch_one(&mut *conn)
-        .await?;
-    if !kept {
-        return Ok(Rate::of_parts(FARMLAND, 0.0, 0.0, vec![], vec![]));
-    }
-    let rows: Vec<(String, f64, bool)> = sqlx::query_as(&farmland_sql())
-        .bind(year)
-        .fetch_all(conn)
-        .await?;
+    let rows: Vec<(String, f64, bool)> = sqlx::query_as(
+        "SELECT f.name, f.area_m2,
+                coalesce(f.measures, '') <> ''
+                AND NOT EXISTS (SELECT 1 FROM produce_tests t WHERE t.plot_id = f.id
+                                 AND extract(year FROM t.harvested_on) = $1 AND t.exceeds)
+           FROM farmland_plots f WHERE f.class IN ('safe_use', 'strict_control') ORDER BY f.name",
+    )
+    .bind(year)
+    .fetch_all(conn)
+    .await?;
     let (mut num, mut den) = (0.0, 0.0);
     let (mut safe, mut not_safe) = (vec![], vec![]);
     for (name, area, ok) in rows {
@@ -119,14 +120,4 @@ async fn farmland_rate(conn: &mut sqlx::PgConnection, year: i32) -> ApiResult<Ra
         }
     }
     Ok(Rate::of_parts(FARMLAND, num, den, safe, not_safe))
-}
-
-/// Contaminated plots (safe use, strict control) with their area, and whether they are safely used.
-fn farmland_sql() -> String {
-    "SELECT f.name, ST_Area(f.boundary::geography),
-            coalesce(f.measures, '') <> ''
-            AND NOT EXISTS (SELECT 1 FROM produce_tests t WHERE t.plot_id = f.id
-                             AND extract(year FROM t.harvested_on) = $1 AND t.value_mgkg > t.limit_mgkg)
-       FROM farmland_plots f WHERE f.class IN ('safe_use', 'strict_control')"
-        .to_owned()
 }
