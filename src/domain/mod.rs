@@ -9,6 +9,7 @@ pub mod key_unit;
 pub mod land_use;
 pub mod lifecycle;
 pub mod parcel;
+pub mod plan;
 pub mod sampling;
 pub mod screening;
 pub mod site_risk;
