@@ -8,6 +8,7 @@ pub mod filings;
 pub mod geometry;
 pub mod key_units;
 pub mod parcels;
+pub mod plan;
 pub mod sampling;
 pub mod sites;
 pub mod users;
