@@ -8,6 +8,7 @@ mod filings;
 mod health;
 mod key_units;
 mod parcels;
+mod plan;
 mod sampling;
 mod sites;
 mod standards;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(key_units::router())
         .merge(standards::router())
         .merge(filings::router())
+        .merge(plan::router())
         .merge(documents::router(state.config.max_document_bytes))
         .fallback(|| async { crate::error::ApiError::not_found("no such resource") })
         .layer(DefaultBodyLimit::max(limit))
