@@ -10,6 +10,7 @@ pub mod key_units;
 pub mod ledgers;
 pub mod parcels;
 pub mod rules;
+pub mod plan;
 pub mod sampling;
 pub mod sites;
 pub mod users;

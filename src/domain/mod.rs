@@ -11,6 +11,7 @@ pub mod ledgers;
 pub mod lifecycle;
 pub mod parcel;
 pub mod rules;
+pub mod plan;
 pub mod sampling;
 pub mod screening;
 pub mod site_risk;

@@ -10,6 +10,7 @@ mod health;
 mod key_units;
 mod ledgers;
 mod parcels;
+mod plan;
 mod sampling;
 mod sites;
 mod standards;
@@ -49,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .merge(stats::router())
         .merge(filings::router())
         .merge(ledgers::router())
+        .merge(plan::router())
         .merge(documents::router(state.config.max_document_bytes))
         .fallback(|| async { crate::error::ApiError::not_found("no such resource") })
         .layer(DefaultBodyLimit::max(limit))
