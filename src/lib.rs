@@ -10,6 +10,7 @@ pub mod error;
 pub mod gis;
 pub mod http;
 pub mod pg;
+pub mod tiles;
 
 use std::future::Future;
 

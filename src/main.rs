@@ -1,7 +1,5 @@
 //! The `soilreg` command: parse the CLI and call into the library.
 
-use std::sync::Arc;
-
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use soilreg::config::{Config, ServeArgs};
@@ -175,10 +173,7 @@ async fn serve(config: Config, args: ServeArgs) -> Result<()> {
         pool.clone(),
         std::time::Duration::from_secs(config.check_interval_secs.max(1)),
     );
-    let state = AppState {
-        pool,
-        config: Arc::new(config),
-    };
+    let state = AppState::new(pool, config);
     soilreg::serve(listener, state, shutdown_signal()).await?;
     checks.abort();
     drop(cluster);

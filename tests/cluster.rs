@@ -2,8 +2,6 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use axum::http::StatusCode;
 use soilreg::pg::Cluster;
 use soilreg::AppState;
@@ -118,10 +116,7 @@ async fn healthz_answers_503_while_the_database_is_down_and_recovers_without_a_r
         .expect("migrate");
     let app = common::TestApp {
         pool: pool.clone(),
-        state: AppState {
-            pool,
-            config: Arc::new(common::test_config(&cluster.url())),
-        },
+        state: AppState::new(pool, common::test_config(&cluster.url())),
     };
 
     let up = app.get("/healthz").await;

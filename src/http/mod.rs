@@ -9,6 +9,7 @@ mod filings;
 mod health;
 mod key_units;
 mod ledgers;
+pub mod ogc;
 mod parcels;
 mod plan;
 mod sampling;
@@ -16,6 +17,7 @@ mod sites;
 mod standards;
 mod stats;
 mod supply;
+mod tiles;
 
 use std::sync::Arc;
 
@@ -31,6 +33,16 @@ use crate::config::Config;
 pub struct AppState {
     pub pool: PgPool,
     pub config: Arc<Config>,
+    pub tiles: Arc<crate::tiles::TileCache>,
+}
+
+/// Tile cache size: enough for a review meeting's working set, well inside the memory budget.
+const TILE_CACHE_BYTES: usize = 64 * 1024 * 1024;
+
+impl AppState {
+    pub fn new(pool: PgPool, config: Config) -> Self {
+        AppState { pool, config: Arc::new(config), tiles: Arc::new(crate::tiles::TileCache::new(TILE_CACHE_BYTES)) }
+    }
 }
 
 /// The whole service.
@@ -51,8 +63,11 @@ pub fn router(state: AppState) -> Router {
         .merge(filings::router())
         .merge(ledgers::router())
         .merge(plan::router())
+        .merge(ogc::router())
+        .merge(tiles::router())
         .merge(documents::router(state.config.max_document_bytes))
         .fallback(|| async { crate::error::ApiError::not_found("no such resource") })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), tiles::follow_writes))
         .layer(DefaultBodyLimit::max(limit))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

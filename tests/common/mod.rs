@@ -1,8 +1,6 @@
 //! Test support: a real PostGIS, one database per test cloned from a migrated template.
 #![allow(dead_code)]
 
-use std::sync::Arc;
-
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;
@@ -182,10 +180,7 @@ impl TestApp {
             .with_env_filter("soilreg=warn")
             .try_init();
         let (pool, url) = database().await;
-        let state = AppState {
-            pool: pool.clone(),
-            config: Arc::new(test_config(&url)),
-        };
+        let state = AppState::new(pool.clone(), test_config(&url));
         TestApp { pool, state }
     }
 

@@ -1,0 +1,177 @@
+//! The collections the OGC API serves: each a table, its key, geometry, properties and queryables.
+
+use crate::gis::cql2::{QType, Queryables};
+
+/// One collection: trusted SQL fragments (never built from input).
+pub struct Collection {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub description: &'static str,
+    /// `FROM` clause with the alias used below.
+    pub from: &'static str,
+    /// Integer keyset column.
+    pub key: &'static str,
+    /// Feature id (text).
+    pub fid: &'static str,
+    pub geom: &'static str,
+    /// A `json_build_object(...)` or jsonb expression of the properties.
+    pub props: &'static str,
+    /// Always-applied condition.
+    pub base_where: &'static str,
+    /// The timestamp `datetime` filters on.
+    pub datetime: Option<&'static str>,
+    /// Queryable name, SQL, type.
+    pub queryables: &'static [(&'static str, &'static str, QType)],
+}
+
+impl Collection {
+    pub fn queryables(&self) -> Queryables {
+        self.queryables
+            .iter()
+            .fold(Queryables::new(self.geom, 4490), |q, (name, sql, ty)| q.with(name, sql, *ty))
+    }
+}
+
+const PARCEL_PROPS: &str = "json_build_object('code', p.code, 'name', p.name, 'town', p.town, 'address', p.address,
+    'current_use', p.current_use, 'planned_use', p.planned_use, 'gb36600_class', p.gb36600_class,
+    'land_right', p.land_right, 'right_holder', p.right_holder, 'responsible_party', p.responsible_party,
+    'risk', p.risk, 'stage', p.stage, 'area_m2', round(p.area_m2::numeric, 2), 'version', p.version,
+    'updated_at', p.updated_at)";
+
+/// Properties of a simple ledger table: every column but the geometry and the users.
+const ROW_PROPS: &str = "(to_jsonb(t) - 'geom' - 'created_by' - 'updated_by')";
+
+const fn ledger(id: &'static str, title: &'static str, from: &'static str) -> Collection {
+    Collection {
+        id,
+        title,
+        description: title,
+        from,
+        key: "t.id",
+        fid: "t.id::text",
+        geom: "t.geom",
+        props: ROW_PROPS,
+        base_where: "TRUE",
+        datetime: Some("t.updated_at"),
+        queryables: &[("id", "t.id", QType::Integer), ("version", "t.version", QType::Integer)],
+    }
+}
+
+pub const COLLECTIONS: &[Collection] = &[
+    Collection {
+        id: "parcels",
+        title: "建设用地地块 Construction-land parcels",
+        description: "The parcel register: boundaries in CGCS2000, uses, land right, risk and lifecycle stage.",
+        from: "parcels p",
+        key: "p.id",
+        fid: "p.code",
+        geom: "p.geom",
+        props: PARCEL_PROPS,
+        base_where: "p.retired_at IS NULL",
+        datetime: Some("p.updated_at"),
+        queryables: &[
+            ("code", "p.code", QType::Text),
+            ("name", "p.name", QType::Text),
+            ("town", "p.town", QType::Text),
+            ("current_use", "p.current_use", QType::Text),
+            ("planned_use", "p.planned_use", QType::Text),
+            ("gb36600_class", "p.gb36600_class", QType::Integer),
+            ("land_right", "p.land_right::text", QType::Text),
+            ("risk", "p.risk::text", QType::Text),
+            ("stage", "p.stage::text", QType::Text),
+            ("area_m2", "p.area_m2", QType::Number),
+            ("updated_at", "p.updated_at", QType::Timestamp),
+        ],
+    },
+    Collection {
+        id: "sampling-points",
+        title: "采样点位 Sampling points",
+        description: "Soil sampling points with their worst ratio to the GB 36600 screening value of the parcel's class.",
+        from: "sampling_points sp JOIN parcels p ON p.id = sp.parcel_id",
+        key: "sp.id",
+        fid: "sp.id::text",
+        geom: "sp.geom",
+        props: "json_build_object('point_id', sp.point_id, 'parcel', p.code, 'borehole', sp.borehole,
+            'worst_ratio', (SELECT max(r.value_mgkg / CASE p.gb36600_class WHEN 1 THEN i.screen_class1 ELSE i.screen_class2 END)
+                              FROM samples s JOIN results r ON r.sample_id = s.id JOIN gb36600_items i ON i.item_no = r.item_no
+                             WHERE s.point_id = sp.id AND NOT r.below_detection AND s.matrix = 'soil'))",
+        base_where: "TRUE",
+        datetime: None,
+        queryables: &[("point_id", "sp.point_id", QType::Text), ("parcel", "p.code", QType::Text)],
+    },
+    Collection {
+        id: "closed-sites",
+        title: "关停企业原址 Closed-factory sites",
+        description: "Former sites of closed or relocated firms with their screened risk level.",
+        from: "closed_sites c JOIN enterprises e ON e.id = c.enterprise_id",
+        key: "c.id",
+        fid: "c.id::text",
+        geom: "c.footprint",
+        props: "json_build_object('name', c.name, 'enterprise', e.uscc, 'enterprise_name', e.name, 'industry', e.industry,
+            'closure_year', c.closure_year, 'risk_level', c.risk_level, 'risk_score', c.risk_score, 'area_m2', round(c.area_m2::numeric, 1))",
+        base_where: "TRUE",
+        datetime: Some("c.created_at"),
+        queryables: &[
+            ("name", "c.name", QType::Text),
+            ("enterprise", "e.uscc", QType::Text),
+            ("closure_year", "c.closure_year", QType::Integer),
+            ("risk_level", "c.risk_level::text", QType::Text),
+            ("risk_score", "c.risk_score", QType::Integer),
+        ],
+    },
+    Collection {
+        id: "key-units",
+        title: "土壤污染重点监管单位 Key supervised units",
+        description: "Firms on a year's key-unit list, with the years listed.",
+        from: "enterprises e",
+        key: "e.id",
+        fid: "e.uscc",
+        geom: "e.location",
+        props: "json_build_object('uscc', e.uscc, 'name', e.name, 'industry', e.industry, 'status', e.status,
+            'years', (SELECT json_agg(k.year ORDER BY k.year) FROM key_unit_listings k WHERE k.enterprise_id = e.id AND k.listed))",
+        base_where: "EXISTS (SELECT 1 FROM key_unit_listings k WHERE k.enterprise_id = e.id AND k.listed)",
+        datetime: Some("e.updated_at"),
+        queryables: &[("uscc", "e.uscc", QType::Text), ("name", "e.name", QType::Text), ("industry", "e.industry", QType::Text)],
+    },
+    Collection {
+        id: "enterprises",
+        title: "企业 Enterprises",
+        description: "Firms by unified social credit code.",
+        from: "enterprises e",
+        key: "e.id",
+        fid: "e.uscc",
+        geom: "e.location",
+        props: "json_build_object('uscc', e.uscc, 'name', e.name, 'industry', e.industry, 'status', e.status, 'closed_on', e.closed_on)",
+        base_where: "TRUE",
+        datetime: Some("e.updated_at"),
+        queryables: &[
+            ("uscc", "e.uscc", QType::Text),
+            ("name", "e.name", QType::Text),
+            ("industry", "e.industry", QType::Text),
+            ("status", "e.status::text", QType::Text),
+        ],
+    },
+    Collection {
+        id: "patches",
+        title: "卫片图斑 Remote-sensing patches",
+        description: "Polygons of detected change: construction, dumping, occupation.",
+        from: "rs_patches t",
+        key: "t.id",
+        fid: "t.patch_no",
+        geom: "t.geom",
+        props: "json_build_object('patch_no', t.patch_no, 'kind', t.kind, 'detected_on', t.detected_on, 'area_m2', round(t.area_m2::numeric, 1))",
+        base_where: "TRUE",
+        datetime: Some("t.imported_at"),
+        queryables: &[("patch_no", "t.patch_no", QType::Text), ("kind", "t.kind::text", QType::Text), ("detected_on", "t.detected_on", QType::Date)],
+    },
+    ledger("heavy-metal-firms", "涉重金属、电镀企业 Heavy-metal and electroplating firms", "heavy_metal_firms t"),
+    ledger("buried-tanks", "埋地储罐、管线 Buried tanks and pipelines", "buried_tanks t"),
+    ledger("waste-storage-sites", "工业固体废物堆存场所 Solid-waste storage sites", "waste_storage_sites t"),
+    ledger("new-projects", "新建工业项目 New industrial projects", "new_projects t"),
+    ledger("farmland-plots", "耕地、园地 Farmland and orchard plots", "farmland_plots t"),
+    ledger("unused-land-patrols", "未利用地巡查 Unused-land patrols", "unused_land_patrols t"),
+];
+
+pub fn find(id: &str) -> Option<&'static Collection> {
+    COLLECTIONS.iter().find(|c| c.id == id)
+}

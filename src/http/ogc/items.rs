@@ -1,0 +1,326 @@
+//! `/ogc/collections/{id}/items` and `/items/{featureId}`: Part 1 Core, Part 2 CRS, Part 3 filters.
+
+use axum::extract::{Path, State};
+use axum::http::header::{CONTENT_TYPE, HeaderName};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+use sqlx::{Postgres, QueryBuilder};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use super::collections::{find, Collection};
+use super::{base_url, ogc_error};
+use crate::gis::crs::Crs;
+use crate::gis::{cql2, gcj02};
+use crate::http::extract::Params;
+use crate::http::AppState;
+use crate::error::{ApiError, ApiResult};
+
+const GEOJSON: &str = "application/geo+json";
+const COMMON: [&str; 13] =
+    ["f", "bbox", "bbox-crs", "crs", "limit", "datetime", "cursor", "before", "filter", "filter-lang", "filter-crs", "coords", "offset"];
+pub const DEFAULT_LIMIT: i64 = 10;
+pub const MAX_LIMIT: i64 = 10_000;
+/// Counting stops here: `numberMatched` is given only when exact and cheap.
+const COUNT_CAP: i64 = 10_000;
+
+/// The output CRS: CRS84 by default; EPSG codes in their authority axis order (lat/lon,
+/// northing/easting), as OGC API – Features Part 2 requires.
+pub fn output_crs(params: &Params) -> ApiResult<Crs> {
+    Ok(params.parse("crs", Crs::parse)?.unwrap_or(Crs::Wgs84))
+}
+
+/// The geometry expression of a feature in `crs`.
+fn geometry_sql(geom: &str, crs: Crs, named84: bool) -> String {
+    match crs {
+        Crs::Wgs84 if named84 => format!("ST_AsGeoJSON({geom}, 7, 0)"),
+        Crs::Wgs84 | Crs::Cgcs2000 => format!("ST_AsGeoJSON(ST_FlipCoordinates({geom}), 7, 0)"),
+        other => format!("ST_AsGeoJSON(ST_FlipCoordinates(ST_Transform({geom}, {})), 3, 0)", other.epsg()),
+    }
+}
+
+/// Whether `crs=` named CRS84 itself (lon/lat) rather than EPSG:4326 (lat/lon).
+fn named_crs84(params: &Params) -> bool {
+    params.get("crs").is_none_or(|c| c.to_ascii_uppercase().contains("CRS84"))
+}
+
+struct Bbox {
+    env: [f64; 4],
+    crs: Crs,
+}
+
+fn parse_bbox(params: &Params) -> ApiResult<Option<Bbox>> {
+    let Some(raw) = params.get("bbox") else { return Ok(None) };
+    let nums: Vec<f64> = raw.split(',').map(|s| s.trim().parse::<f64>()).collect::<Result<_, _>>().map_err(|_| bad("bbox", "bbox must be 4 numbers"))?;
+    let crs = params.parse("bbox-crs", Crs::parse)?.unwrap_or(Crs::Wgs84);
+    let named84 = params.get("bbox-crs").is_none_or(|c| c.to_ascii_uppercase().contains("CRS84"));
+    let [a, b, c, d] = match nums[..] {
+        [a, b, c, d] => [a, b, c, d],
+        [a, b, _, d, e, _] => [a, b, d, e],
+        _ => return Err(bad("bbox", "bbox must be 4 (or 6) numbers")),
+    };
+    if ![a, b, c, d].iter().all(|v| v.is_finite()) {
+        return Err(bad("bbox", "bbox values must be finite"));
+    }
+    // Authority axis order (lat/lon, northing/easting) for EPSG codes; x/y for CRS84.
+    let env = if crs == Crs::Wgs84 && named84 { [a, b, c, d] } else { [b, a, d, c] };
+    if env[0] > env[2] || env[1] > env[3] {
+        return Err(bad("bbox", "bbox minimum exceeds maximum"));
+    }
+    Ok(Some(Bbox { env, crs }))
+}
+
+fn bad(param: &str, message: &str) -> ApiError {
+    ApiError::bad_request("invalid_parameter", message).with_field(param)
+}
+
+/// `datetime`: an instant or an interval `start/end` with `..` for open ends.
+fn parse_datetime(s: &str) -> Option<(Option<OffsetDateTime>, Option<OffsetDateTime>)> {
+    let one = |t: &str| -> Option<Option<OffsetDateTime>> {
+        match t.trim() {
+            "" | ".." => Some(None),
+            t => OffsetDateTime::parse(t, &Rfc3339)
+                .ok()
+                .or_else(|| crate::clock::parse_date(t).map(|d| d.midnight().assume_utc()))
+                .map(Some),
+        }
+    };
+    match s.split_once('/') {
+        None => {
+            let t = one(s)??;
+            Some((Some(t), Some(t)))
+        }
+        Some((a, b)) => Some((one(a)?, one(b)?)),
+    }
+}
+
+/// Appends the WHERE clause common to pages and counts.
+fn push_where<'a>(
+    qb: &mut QueryBuilder<'a, Postgres>,
+    c: &'static Collection,
+    params: &'a Params,
+    bbox: &'a Option<Bbox>,
+    filter: &'a Option<cql2::Expr>,
+    filter_srid: i32,
+) -> ApiResult<()> {
+    qb.push(format!(" FROM {} WHERE {}", c.from, c.base_where));
+    if let Some(b) = bbox {
+        qb.push(format!(" AND ST_Intersects({}, ST_Transform(ST_MakeEnvelope(", c.geom))
+            .push_bind(b.env[0])
+            .push(", ")
+            .push_bind(b.env[1])
+            .push(", ")
+            .push_bind(b.env[2])
+            .push(", ")
+            .push_bind(b.env[3])
+            .push(format!(", {}), 4490))", if b.crs.is_geographic() { 4490 } else { b.crs.epsg() }));
+    }
+    if let Some(raw) = params.get("datetime") {
+        let col = c.datetime.ok_or_else(|| bad("datetime", "this collection has no temporal property"))?;
+        let (from, to) = parse_datetime(raw).ok_or_else(|| bad("datetime", "datetime must be an RFC 3339 instant or interval"))?;
+        if let Some(f) = from {
+            qb.push(format!(" AND {col} >= ")).push_bind(f);
+        }
+        if let Some(t) = to {
+            qb.push(format!(" AND {col} <= ")).push_bind(t);
+        }
+    }
+    for (name, sql, _) in c.queryables {
+        if let Some(v) = params.get(name) {
+            qb.push(format!(" AND {sql}::text = ")).push_bind(v);
+        }
+    }
+    if let Some(expr) = filter {
+        qb.push(" AND ");
+        cql2::push_sql(expr, &c.queryables(), filter_srid, qb)
+            .map_err(|e| bad("filter", &format!("{} (at {})", e.message, e.position)))?;
+    }
+    Ok(())
+}
+
+fn allowed_params(c: &Collection) -> Vec<&'static str> {
+    COMMON.iter().copied().chain(c.queryables.iter().map(|q| q.0)).collect()
+}
+
+fn parse_filter(params: &Params) -> ApiResult<(Option<cql2::Expr>, i32)> {
+    if let Some(lang) = params.get("filter-lang") {
+        if lang != "cql2-text" {
+            return Err(bad("filter-lang", "only cql2-text is supported"));
+        }
+    }
+    let srid = match params.parse("filter-crs", Crs::parse)? {
+        None | Some(Crs::Wgs84 | Crs::Cgcs2000) => 4490,
+        Some(c) => i32::try_from(c.epsg()).unwrap_or(4490),
+    };
+    let expr = params
+        .get("filter")
+        .map(|f| cql2::parse(f).map_err(|e| bad("filter", &format!("{} (at {})", e.message, e.position))))
+        .transpose()?;
+    Ok((expr, srid))
+}
+
+/// `coords=gcj02`: positions offset for AMap/Tencent basemaps (CRS84 output only).
+fn gcj02_requested(params: &Params) -> ApiResult<bool> {
+    match params.get("coords") {
+        None => Ok(false),
+        Some("gcj02") if named_crs84(params) => Ok(true),
+        Some("gcj02") => Err(bad("coords", "coords=gcj02 applies to CRS84 output only")),
+        Some(_) => Err(bad("coords", "coords may only be gcj02 (for AMap/Tencent basemaps)")),
+    }
+}
+
+fn to_gcj02_text(feature: &str) -> String {
+    match serde_json::from_str::<Value>(feature) {
+        Ok(mut v) => {
+            if let Some(g) = v.get_mut("geometry") {
+                gcj02::map_positions(g, &gcj02::to_gcj02);
+            }
+            v.to_string()
+        }
+        Err(_) => feature.to_owned(),
+    }
+}
+
+fn content_crs(crs: Crs, named84: bool) -> HeaderValue {
+    let uri = if crs == Crs::Wgs84 && named84 { crs.uri() } else { format!("http://www.opengis.net/def/crs/EPSG/0/{}", crs.epsg()) };
+    HeaderValue::from_str(&format!("<{uri}>")).unwrap_or(HeaderValue::from_static("<http://www.opengis.net/def/crs/OGC/1.3/CRS84>"))
+}
+
+/// A page of features, keyset-paged: `cursor` continues after a key, `before` goes back.
+pub async fn items(State(state): State<AppState>, Path(id): Path<String>, uri: Uri, headers: HeaderMap) -> ApiResult<Response> {
+    let c = find(&id).ok_or_else(|| ogc_error(StatusCode::NOT_FOUND, "no such collection"))?;
+    let params = Params::from_uri(&uri, &allowed_params(c))?;
+    if params.get("f").is_some_and(|f| f != "json" && f != "geojson") {
+        return Err(bad("f", "f must be json"));
+    }
+    let crs = output_crs(&params)?;
+    let named84 = named_crs84(&params);
+    let limit = params.parse("limit", |s| s.parse::<i64>().ok().filter(|n| *n >= 1))?.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT);
+    let cursor = params.parse("cursor", |s| s.parse::<i64>().ok())?;
+    let before = params.parse("before", |s| s.parse::<i64>().ok())?;
+    let bbox = parse_bbox(&params)?;
+    let (filter, filter_srid) = parse_filter(&params)?;
+    let gcj = gcj02_requested(&params)?;
+
+    let mut qb = QueryBuilder::new(format!(
+        "SELECT {key}, json_build_object('type', 'Feature', 'id', {fid}, 'geometry', {geom}::json, 'properties', {props})::text",
+        key = c.key,
+        fid = c.fid,
+        geom = geometry_sql(c.geom, crs, named84),
+        props = c.props
+    ));
+    push_where(&mut qb, c, &params, &bbox, &filter, filter_srid)?;
+    match (cursor, before) {
+        (_, Some(b)) => {
+            qb.push(format!(" AND {} < ", c.key)).push_bind(b);
+            qb.push(format!(" ORDER BY {} DESC LIMIT ", c.key)).push_bind(limit + 1);
+        }
+        (Some(a), None) => {
+            qb.push(format!(" AND {} > ", c.key)).push_bind(a);
+            qb.push(format!(" ORDER BY {} LIMIT ", c.key)).push_bind(limit + 1);
+        }
+        (None, None) => {
+            qb.push(format!(" ORDER BY {} LIMIT ", c.key)).push_bind(limit + 1);
+        }
+    }
+    let mut rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&state.pool).await.map_err(db_or_filter)?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    if before.is_some() {
+        rows.reverse();
+    }
+    let mut count = QueryBuilder::new("SELECT count(*) FROM (SELECT 1");
+    push_where(&mut count, c, &params, &bbox, &filter, filter_srid)?;
+    count.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") AS capped");
+    let matched: i64 = count.build_query_scalar().fetch_one(&state.pool).await.map_err(db_or_filter)?;
+
+    let base = format!("{}/ogc/collections/{}/items", base_url(&headers), c.id);
+    let query_without = |drop: &[&str]| -> String {
+        let mut q: Vec<(String, String)> = params.0.iter().filter(|(k, _)| !drop.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
+        q.sort();
+        q.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
+    };
+    let rest = query_without(&["cursor", "before"]);
+    let join = |extra: String| if rest.is_empty() { extra } else { format!("{rest}&{extra}") };
+    let mut links = vec![json!({"rel": "self", "type": GEOJSON, "href": format!("{base}?{}", query_without(&[]))}),
+                         json!({"rel": "collection", "type": "application/json", "href": format!("{}/ogc/collections/{}", base_url(&headers), c.id)})];
+    // Going back with `before`, the page we came from is always next.
+    let has_next = before.is_some() || more;
+    let has_prev = if before.is_some() { more } else { cursor.is_some() };
+    if let (true, Some((last, _))) = (has_next, rows.last()) {
+        links.push(json!({"rel": "next", "type": GEOJSON, "href": format!("{base}?{}", join(format!("cursor={last}")))}));
+    }
+    if let (true, Some((first, _))) = (has_prev, rows.first()) {
+        links.push(json!({"rel": "prev", "type": GEOJSON, "href": format!("{base}?{}", join(format!("before={first}")))}));
+    }
+    let mut body = String::with_capacity(rows.iter().map(|r| r.1.len()).sum::<usize>() + 512);
+    body.push_str("{\"type\":\"FeatureCollection\",\"features\":[");
+    for (i, (_, f)) in rows.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        if gcj {
+            body.push_str(&to_gcj02_text(f));
+        } else {
+            body.push_str(f);
+        }
+    }
+    body.push_str("],\"numberReturned\":");
+    body.push_str(&rows.len().to_string());
+    if matched <= COUNT_CAP {
+        body.push_str(",\"numberMatched\":");
+        body.push_str(&matched.to_string());
+    }
+    body.push_str(",\"timeStamp\":");
+    body.push_str(&Value::String(OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default()).to_string());
+    body.push_str(",\"links\":");
+    body.push_str(&Value::Array(links).to_string());
+    body.push('}');
+    Ok(respond(body, crs, named84))
+}
+
+fn respond(body: String, crs: Crs, named84: bool) -> Response {
+    let mut res = (StatusCode::OK, [(CONTENT_TYPE, GEOJSON)], body).into_response();
+    res.headers_mut().insert(HeaderName::from_static("content-crs"), content_crs(crs, named84));
+    res
+}
+
+/// A filter the database rejects (e.g. a value of the wrong type) is the client's error.
+fn db_or_filter(e: sqlx::Error) -> ApiError {
+    if let Some(db) = e.as_database_error() {
+        if matches!(db.code().as_deref(), Some("22P02" | "22007" | "22008" | "22023" | "XX000" | "42883")) {
+            return bad("filter", "the filter or a parameter does not fit the data");
+        }
+    }
+    e.into()
+}
+
+pub async fn item(State(state): State<AppState>, Path((id, fid)): Path<(String, String)>, uri: Uri) -> ApiResult<Response> {
+    let c = find(&id).ok_or_else(|| ogc_error(StatusCode::NOT_FOUND, "no such collection"))?;
+    let params = Params::from_uri(&uri, &["f", "crs", "coords"])?;
+    let crs = output_crs(&params)?;
+    let named84 = named_crs84(&params);
+    let gcj = gcj02_requested(&params)?;
+    let sql = format!(
+        "SELECT json_build_object('type', 'Feature', 'id', {fid}, 'geometry', {geom}::json, 'properties', {props})::text
+           FROM {from} WHERE {base} AND {fid} = $1",
+        fid = c.fid,
+        geom = geometry_sql(c.geom, crs, named84),
+        props = c.props,
+        from = c.from,
+        base = c.base_where
+    );
+    let f: Option<String> = sqlx::query_scalar(&sql).bind(&fid).fetch_optional(&state.pool).await?;
+    let f = f.ok_or_else(|| ogc_error(StatusCode::NOT_FOUND, "no such feature"))?;
+    Ok(respond(if gcj { to_gcj02_text(&f) } else { f }, crs, named84))
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,259 @@
+//! `/tiles/{layer}/{z}/{x}/{y}`: Mapbox vector tiles by ST_AsMVT, with the same CQL2
+//! `filter` as the features API, a cache that writes invalidate, ETags and 304s.
+//!
+//! Parcels are served from a stored Web Mercator copy. At zoom 13 and below they are
+//! aggregated on a 64 × 64 grid per tile (a point per cell with counts by stage), so a
+//! tile of the whole district stays small; from zoom 14 each parcel is a polygon.
+
+use std::hash::{Hash, Hasher};
+
+use axum::extract::{Path, State};
+use axum::http::header::{CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use sqlx::{Postgres, QueryBuilder};
+
+use super::extract::Params;
+use super::ogc::{base_url, find, Collection};
+use super::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::gis::{cql2, gcj02};
+use crate::tiles::{Mercator, TileCoord, TileKey};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/tiles/{layer}", get(tilejson)).route("/tiles/{layer}/{z}/{x}/{y}", get(tile))
+}
+
+const MVT: &str = "application/vnd.mapbox-vector-tile";
+/// Zooms up to this one aggregate parcels.
+const CLUSTER_MAX_ZOOM: u8 = 13;
+const CLUSTER_GRID: f64 = 64.0;
+
+fn layer_of(id: &str) -> ApiResult<&'static Collection> {
+    find(id).ok_or_else(|| ApiError::not_found(format!("no tile layer {id}")))
+}
+
+async fn tilejson(State(state): State<AppState>, Path(layer): Path<String>, headers: HeaderMap, uri: Uri) -> ApiResult<Json<Value>> {
+    let c = layer_of(&layer)?;
+    let params = Params::from_uri(&uri, &["filter", "coords"])?;
+    let q = uri.query().filter(|_| !params.0.is_empty()).map(|q| format!("?{q}")).unwrap_or_default();
+    let d = state.config.extent;
+    let fields: serde_json::Map<String, Value> = c.queryables.iter().map(|(n, _, _)| ((*n).to_owned(), json!("see queryables"))).collect();
+    Ok(Json(json!({
+        "tilejson": "3.0.0", "name": c.title, "description": c.description,
+        "tiles": [format!("{}/tiles/{}/{{z}}/{{x}}/{{y}}{q}", base_url(&headers), c.id)],
+        "minzoom": 0, "maxzoom": TileCoord::MAX_ZOOM,
+        "bounds": [d.min_x, d.min_y, d.max_x, d.max_y], "center": [116.1, 39.94, 12],
+        "vector_layers": [{"id": c.id, "fields": fields, "minzoom": 0, "maxzoom": TileCoord::MAX_ZOOM,
+                           "description": if c.id == "parcels" { "z≤13: clusters (count, listed, contaminated, suspected, worst); z≥14: parcels" } else { "" }}],
+    })))
+}
+
+fn variant_of(filter: Option<&str>, gcj: bool) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    filter.hash(&mut h);
+    gcj.hash(&mut h);
+    h.finish()
+}
+
+fn etag_of(key: &TileKey, body: &[u8]) -> String {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    key.layer.hash(&mut h);
+    body.hash(&mut h);
+    format!("\"{:016x}\"", h.finish())
+}
+
+async fn tile(
+    State(state): State<AppState>,
+    Path((layer, z, x, y)): Path<(String, u32, u32, String)>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> ApiResult<Response> {
+    let c = layer_of(&layer)?;
+    let y: u32 = y.trim_end_matches(".pbf").trim_end_matches(".mvt").parse().map_err(|_| ApiError::not_found("no such tile"))?;
+    let t = TileCoord::new_checked(z, x, y).ok_or_else(|| ApiError::not_found("no such tile"))?;
+    let params = Params::from_uri(&uri, &["filter", "coords"])?;
+    let gcj = match params.get("coords") {
+        None => false,
+        Some("gcj02") => true,
+        Some(_) => return Err(ApiError::bad_request("invalid_parameter", "coords may only be gcj02").with_field("coords")),
+    };
+    let filter = params
+        .get("filter")
+        .map(|f| cql2::parse(f).map_err(|e| ApiError::bad_request("invalid_parameter", format!("{} (at {})", e.message, e.position)).with_field("filter")))
+        .transpose()?;
+    let key = TileKey { layer: c.id, tile: t, variant: variant_of(params.get("filter"), gcj) };
+    let (body, etag) = match state.tiles.get(&key) {
+        Some(hit) => hit,
+        None => {
+            let bytes = render(&state, c, t, filter.as_ref(), gcj).await?;
+            let body = (!bytes.is_empty()).then(|| bytes::Bytes::from(bytes));
+            let etag = etag_of(&key, body.as_deref().unwrap_or_default());
+            state.tiles.put(key, body.clone(), etag.clone());
+            (body, etag)
+        }
+    };
+    let tag = HeaderValue::from_str(&etag).map_err(ApiError::internal)?;
+    let unchanged = headers.get(IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|e| e.trim() == etag));
+    let mut res = match (unchanged, body) {
+        (true, _) => StatusCode::NOT_MODIFIED.into_response(),
+        (false, None) => StatusCode::NO_CONTENT.into_response(),
+        (false, Some(b)) => ([(CONTENT_TYPE, MVT)], b).into_response(),
+    };
+    res.headers_mut().insert(ETAG, tag);
+    res.headers_mut().insert("cache-control", HeaderValue::from_static("no-cache"));
+    Ok(res)
+}
+
+/// The GCJ-02 offset at the tile's centre, in Web Mercator metres: applied as a translation
+/// (the offset varies by metres across a z10 tile and centimetres across a z14 one).
+fn gcj_shift(t: TileCoord) -> (f64, f64) {
+    let (lon, lat) = t.center_lonlat();
+    let (glon, glat) = gcj02::to_gcj02(lon, lat);
+    let (x0, y0) = crate::tiles::coord_to_mercator(lon, lat);
+    let (x1, y1) = crate::tiles::coord_to_mercator(glon, glat);
+    (x1 - x0, y1 - y0)
+}
+
+async fn render(state: &AppState, c: &'static Collection, t: TileCoord, filter: Option<&cql2::Expr>, gcj: bool) -> ApiResult<Vec<u8>> {
+    let b = t.bounds();
+    let (dx, dy) = if gcj { gcj_shift(t) } else { (0.0, 0.0) };
+    let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new("WITH env AS (SELECT ST_MakeEnvelope(");
+    qb.push_bind(b.min_x).push(", ").push_bind(b.min_y).push(", ").push_bind(b.max_x).push(", ").push_bind(b.max_y).push(", 3857) AS e), ");
+    let parcels = c.id == "parcels";
+    let geom3857 = if parcels { "p.geom_3857".to_owned() } else { format!("ST_Transform({}, 3857)", c.geom) };
+    let shifted = format!("ST_Translate({geom3857}, {dx}, {dy})");
+    if parcels && t.z <= CLUSTER_MAX_ZOOM {
+        let cell = (b.max_x - b.min_x) / CLUSTER_GRID;
+        qb.push(format!(
+            "src AS (SELECT floor(((ST_XMin(p.geom_3857) + ST_XMax(p.geom_3857)) / 2 - {minx}) / {cell}) AS gx,
+                            floor(((ST_YMin(p.geom_3857) + ST_YMax(p.geom_3857)) / 2 - {miny}) / {cell}) AS gy,
+                            p.stage, p.area_m2
+                       FROM parcels p, env WHERE p.geom_3857 && env.e AND p.retired_at IS NULL",
+            minx = b.min_x,
+            miny = b.min_y
+        ));
+        push_filter(&mut qb, c, filter)?;
+        qb.push(format!(
+            "), mvt AS (SELECT ST_AsMVTGeom(ST_Translate(ST_SetSRID(ST_MakePoint({minx} + (gx + 0.5) * {cell}, {miny} + (gy + 0.5) * {cell}), 3857), {dx}, {dy}),
+                                          env.e, 4096, 64, true) AS geom,
+                             count(*)::int AS count, round(sum(area_m2))::bigint AS area_m2,
+                             count(*) FILTER (WHERE stage IN ('control_needed', 'listed', 'plan_filed', 'remediating', 'works_finished', 'effect_evaluated'))::int AS listed,
+                             count(*) FILTER (WHERE stage = 'contaminated')::int AS contaminated,
+                             count(*) FILTER (WHERE stage IN ('suspected', 'surveying', 'phase2_needed'))::int AS suspected
+                        FROM src, env GROUP BY gx, gy, env.e)
+             SELECT coalesce(ST_AsMVT(mvt.*, 'parcels', 4096, 'geom'), '') FROM mvt WHERE geom IS NOT NULL",
+            minx = b.min_x,
+            miny = b.min_y
+        ));
+    } else {
+        let props = if parcels {
+            "p.code, p.name, p.town, p.stage::text AS stage, p.risk::text AS risk, p.planned_use, p.gb36600_class, p.land_right::text AS land_right".to_owned()
+        } else {
+            format!("{} AS id, ({})::jsonb AS props", c.fid, c.props)
+        };
+        let tolerance = if t.z < 16 { t.pixel_m() / 4.0 } else { 0.0 };
+        let bbox_test = if parcels { "p.geom_3857 && env.e".to_owned() } else { format!("{} && ST_Transform(env.e, 4490)", c.geom) };
+        qb.push(format!(
+            "mvt AS (SELECT ST_AsMVTGeom(ST_SimplifyPreserveTopology({shifted}, {tolerance}), env.e, 4096, 64, true) AS geom, {props}
+                       FROM {from}, env WHERE {bbox_test} AND {base}",
+            from = c.from,
+            base = c.base_where
+        ));
+        push_filter(&mut qb, c, filter)?;
+        qb.push(format!(") SELECT coalesce(ST_AsMVT(mvt.*, '{}', 4096, 'geom'), '') FROM mvt WHERE geom IS NOT NULL", c.id));
+    }
+    let bytes: Vec<u8> = qb.build_query_scalar().fetch_one(&state.pool).await?;
+    Ok(bytes)
+}
+
+fn push_filter<'a>(qb: &mut QueryBuilder<'a, Postgres>, c: &Collection, filter: Option<&'a cql2::Expr>) -> ApiResult<()> {
+    if let Some(expr) = filter {
+        qb.push(" AND ");
+        cql2::push_sql(expr, &c.queryables(), 4490, qb)
+            .map_err(|e| ApiError::bad_request("invalid_parameter", format!("{} (at {})", e.message, e.position)).with_field("filter"))?;
+    }
+    Ok(())
+}
+
+/// Drops the cached parcel tiles that meet a parcel's boundary (call before and after an edit).
+pub async fn parcel_area(pool: &sqlx::PgPool, code: &str) -> Option<Mercator> {
+    let row: Option<(f64, f64, f64, f64)> = sqlx::query_as(
+        "SELECT ST_XMin(geom_3857), ST_YMin(geom_3857), ST_XMax(geom_3857), ST_YMax(geom_3857) FROM parcels WHERE code = $1",
+    )
+    .bind(code)
+    .fetch_optional(pool)
+    .await
+    .ok()
+    .flatten();
+    // GCJ-02 tiles are shifted by up to ~600 m: widen the box so they are dropped too.
+    row.map(|(a, b, c, d)| Mercator { min_x: a - 1000.0, min_y: b - 1000.0, max_x: c + 1000.0, max_y: d + 1000.0 })
+}
+
+/// After every successful write, drops the cached tiles it affects: the parcel's own area
+/// (before and after the write) for parcel writes; the whole layer for the smaller layers.
+pub async fn follow_writes(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    use axum::http::Method;
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let path = req.uri().path().to_owned();
+    let parcel = path
+        .strip_prefix("/api/parcels/")
+        .and_then(|rest| rest.split('/').next())
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned);
+    let before = match &parcel {
+        Some(code) => parcel_area(&state.pool, code).await,
+        None => None,
+    };
+    let res = next.run(req).await;
+    if !res.status().is_success() {
+        return res;
+    }
+    let created = res.headers().get("location").and_then(|v| v.to_str().ok()).and_then(|l| l.strip_prefix("/api/parcels/")).map(str::to_owned);
+    let cache = &state.tiles;
+    if let Some(code) = parcel.or(created) {
+        if let Some(area) = before {
+            cache.invalidate("parcels", Some(area));
+        }
+        if let Some(area) = parcel_area(&state.pool, &code).await {
+            cache.invalidate("parcels", Some(area));
+        }
+        if path.ends_with("/samples") {
+            cache.invalidate("sampling-points", None);
+        }
+        return res;
+    }
+    let segments: Vec<&str> = path.trim_start_matches("/api/").split('/').collect();
+    match segments.first().copied() {
+        Some("closed-sites") => {
+            cache.invalidate("closed-sites", None);
+            cache.invalidate("parcels", None);
+        }
+        Some("filings") => {
+            cache.invalidate("parcels", None);
+        }
+        Some("enterprises" | "key-units") => {
+            cache.invalidate("enterprises", None);
+            cache.invalidate("key-units", None);
+        }
+        Some("patches") => {
+            cache.invalidate("patches", None);
+        }
+        Some("ledgers") => {
+            if let Some(c) = segments.get(1).and_then(|l| find(l)) {
+                cache.invalidate(c.id, None);
+            }
+        }
+        _ => {}
+    }
+    res
+}
