@@ -1,5 +1,6 @@
 //! Coordinate systems, geometry parsing and checks, the district extent.
 
+pub mod cql2;
 pub mod crs;
 pub mod extent;
 pub mod gcj02;

@@ -41,7 +41,11 @@ const TILE_CACHE_BYTES: usize = 64 * 1024 * 1024;
 
 impl AppState {
     pub fn new(pool: PgPool, config: Config) -> Self {
-        AppState { pool, config: Arc::new(config), tiles: Arc::new(crate::tiles::TileCache::new(TILE_CACHE_BYTES)) }
+        AppState {
+            pool,
+            config: Arc::new(config),
+            tiles: Arc::new(crate::tiles::TileCache::new(TILE_CACHE_BYTES)),
+        }
     }
 }
 
@@ -67,7 +71,10 @@ pub fn router(state: AppState) -> Router {
         .merge(tiles::router())
         .merge(documents::router(state.config.max_document_bytes))
         .fallback(|| async { crate::error::ApiError::not_found("no such resource") })
-        .layer(axum::middleware::from_fn_with_state(state.clone(), tiles::follow_writes))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            tiles::follow_writes,
+        ))
         .layer(DefaultBodyLimit::max(limit))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -24,7 +24,9 @@ use crate::gis::{cql2, gcj02};
 use crate::tiles::{Mercator, TileCoord, TileKey};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/tiles/{layer}", get(tilejson)).route("/tiles/{layer}/{z}/{x}/{y}", get(tile))
+    Router::new()
+        .route("/tiles/{layer}", get(tilejson))
+        .route("/tiles/{layer}/{z}/{x}/{y}", get(tile))
 }
 
 const MVT: &str = "application/vnd.mapbox-vector-tile";
@@ -36,12 +38,25 @@ fn layer_of(id: &str) -> ApiResult<&'static Collection> {
     find(id).ok_or_else(|| ApiError::not_found(format!("no tile layer {id}")))
 }
 
-async fn tilejson(State(state): State<AppState>, Path(layer): Path<String>, headers: HeaderMap, uri: Uri) -> ApiResult<Json<Value>> {
+async fn tilejson(
+    State(state): State<AppState>,
+    Path(layer): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> ApiResult<Json<Value>> {
     let c = layer_of(&layer)?;
     let params = Params::from_uri(&uri, &["filter", "coords"])?;
-    let q = uri.query().filter(|_| !params.0.is_empty()).map(|q| format!("?{q}")).unwrap_or_default();
+    let q = uri
+        .query()
+        .filter(|_| !params.0.is_empty())
+        .map(|q| format!("?{q}"))
+        .unwrap_or_default();
     let d = state.config.extent;
-    let fields: serde_json::Map<String, Value> = c.queryables.iter().map(|(n, _, _)| ((*n).to_owned(), json!("see queryables"))).collect();
+    let fields: serde_json::Map<String, Value> = c
+        .queryables
+        .iter()
+        .map(|(n, _, _)| ((*n).to_owned(), json!("see queryables")))
+        .collect();
     Ok(Json(json!({
         "tilejson": "3.0.0", "name": c.title, "description": c.description,
         "tiles": [format!("{}/tiles/{}/{{z}}/{{x}}/{{y}}{q}", base_url(&headers), c.id)],
@@ -73,19 +88,40 @@ async fn tile(
     uri: Uri,
 ) -> ApiResult<Response> {
     let c = layer_of(&layer)?;
-    let y: u32 = y.trim_end_matches(".pbf").trim_end_matches(".mvt").parse().map_err(|_| ApiError::not_found("no such tile"))?;
+    let y: u32 = y
+        .trim_end_matches(".pbf")
+        .trim_end_matches(".mvt")
+        .parse()
+        .map_err(|_| ApiError::not_found("no such tile"))?;
     let t = TileCoord::new_checked(z, x, y).ok_or_else(|| ApiError::not_found("no such tile"))?;
     let params = Params::from_uri(&uri, &["filter", "coords"])?;
     let gcj = match params.get("coords") {
         None => false,
         Some("gcj02") => true,
-        Some(_) => return Err(ApiError::bad_request("invalid_parameter", "coords may only be gcj02").with_field("coords")),
+        Some(_) => {
+            return Err(
+                ApiError::bad_request("invalid_parameter", "coords may only be gcj02")
+                    .with_field("coords"),
+            )
+        }
     };
     let filter = params
         .get("filter")
-        .map(|f| cql2::parse(f).map_err(|e| ApiError::bad_request("invalid_parameter", format!("{} (at {})", e.message, e.position)).with_field("filter")))
+        .map(|f| {
+            cql2::parse(f).map_err(|e| {
+                ApiError::bad_request(
+                    "invalid_parameter",
+                    format!("{} (at {})", e.message, e.position),
+                )
+                .with_field("filter")
+            })
+        })
         .transpose()?;
-    let key = TileKey { layer: c.id, tile: t, variant: variant_of(params.get("filter"), gcj) };
+    let key = TileKey {
+        layer: c.id,
+        tile: t,
+        variant: variant_of(params.get("filter"), gcj),
+    };
     let (body, etag) = match state.tiles.get(&key) {
         Some(hit) => hit,
         None => {
@@ -97,14 +133,18 @@ async fn tile(
         }
     };
     let tag = HeaderValue::from_str(&etag).map_err(ApiError::internal)?;
-    let unchanged = headers.get(IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|e| e.trim() == etag));
+    let unchanged = headers
+        .get(IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.trim() == etag));
     let mut res = match (unchanged, body) {
         (true, _) => StatusCode::NOT_MODIFIED.into_response(),
         (false, None) => StatusCode::NO_CONTENT.into_response(),
         (false, Some(b)) => ([(CONTENT_TYPE, MVT)], b).into_response(),
     };
     res.headers_mut().insert(ETAG, tag);
-    res.headers_mut().insert("cache-control", HeaderValue::from_static("no-cache"));
+    res.headers_mut()
+        .insert("cache-control", HeaderValue::from_static("no-cache"));
     Ok(res)
 }
 
@@ -118,13 +158,31 @@ fn gcj_shift(t: TileCoord) -> (f64, f64) {
     (x1 - x0, y1 - y0)
 }
 
-async fn render(state: &AppState, c: &'static Collection, t: TileCoord, filter: Option<&cql2::Expr>, gcj: bool) -> ApiResult<Vec<u8>> {
+async fn render(
+    state: &AppState,
+    c: &'static Collection,
+    t: TileCoord,
+    filter: Option<&cql2::Expr>,
+    gcj: bool,
+) -> ApiResult<Vec<u8>> {
     let b = t.bounds();
     let (dx, dy) = if gcj { gcj_shift(t) } else { (0.0, 0.0) };
-    let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new("WITH env AS (SELECT ST_MakeEnvelope(");
-    qb.push_bind(b.min_x).push(", ").push_bind(b.min_y).push(", ").push_bind(b.max_x).push(", ").push_bind(b.max_y).push(", 3857) AS e), ");
+    let mut qb: QueryBuilder<'_, Postgres> =
+        QueryBuilder::new("WITH env AS (SELECT ST_MakeEnvelope(");
+    qb.push_bind(b.min_x)
+        .push(", ")
+        .push_bind(b.min_y)
+        .push(", ")
+        .push_bind(b.max_x)
+        .push(", ")
+        .push_bind(b.max_y)
+        .push(", 3857) AS e), ");
     let parcels = c.id == "parcels";
-    let geom3857 = if parcels { "p.geom_3857".to_owned() } else { format!("ST_Transform({}, 3857)", c.geom) };
+    let geom3857 = if parcels {
+        "p.geom_3857".to_owned()
+    } else {
+        format!("ST_Transform({}, 3857)", c.geom)
+    };
     let shifted = format!("ST_Translate({geom3857}, {dx}, {dy})");
     if parcels && t.z <= CLUSTER_MAX_ZOOM {
         let cell = (b.max_x - b.min_x) / CLUSTER_GRID;
@@ -156,7 +214,11 @@ async fn render(state: &AppState, c: &'static Collection, t: TileCoord, filter: 
             format!("{} AS id, ({})::jsonb AS props", c.fid, c.props)
         };
         let tolerance = if t.z < 16 { t.pixel_m() / 4.0 } else { 0.0 };
-        let bbox_test = if parcels { "p.geom_3857 && env.e".to_owned() } else { format!("{} && ST_Transform(env.e, 4490)", c.geom) };
+        let bbox_test = if parcels {
+            "p.geom_3857 && env.e".to_owned()
+        } else {
+            format!("{} && ST_Transform(env.e, 4490)", c.geom)
+        };
         qb.push(format!(
             "mvt AS (SELECT ST_AsMVTGeom(ST_SimplifyPreserveTopology({shifted}, {tolerance}), env.e, 4096, 64, true) AS geom, {props}
                        FROM {from}, env WHERE {bbox_test} AND {base}",
@@ -170,11 +232,16 @@ async fn render(state: &AppState, c: &'static Collection, t: TileCoord, filter: 
     Ok(bytes)
 }
 
-fn push_filter<'a>(qb: &mut QueryBuilder<'a, Postgres>, c: &Collection, filter: Option<&'a cql2::Expr>) -> ApiResult<()> {
+fn push_filter<'a>(
+    qb: &mut QueryBuilder<'a, Postgres>,
+    c: &Collection,
+    filter: Option<&'a cql2::Expr>,
+) -> ApiResult<()> {
     if let Some(expr) = filter {
         qb.push(" AND ");
-        cql2::push_sql(expr, &c.queryables(), 4490, qb)
-            .map_err(|e| ApiError::bad_request("invalid_parameter", format!("{} (at {})", e.message, e.position)).with_field("filter"))?;
+        cql2::push_sql(expr, &c.queryables(), 4490, qb).map_err(|e| {
+            ApiError::bad_request("invalid_parameter", e.message).with_field("filter")
+        })?;
     }
     Ok(())
 }
@@ -190,7 +257,12 @@ pub async fn parcel_area(pool: &sqlx::PgPool, code: &str) -> Option<Mercator> {
     .ok()
     .flatten();
     // GCJ-02 tiles are shifted by up to ~600 m: widen the box so they are dropped too.
-    row.map(|(a, b, c, d)| Mercator { min_x: a - 1000.0, min_y: b - 1000.0, max_x: c + 1000.0, max_y: d + 1000.0 })
+    row.map(|(a, b, c, d)| Mercator {
+        min_x: a - 1000.0,
+        min_y: b - 1000.0,
+        max_x: c + 1000.0,
+        max_y: d + 1000.0,
+    })
 }
 
 /// After every successful write, drops the cached tiles it affects: the parcel's own area
@@ -218,7 +290,12 @@ pub async fn follow_writes(
     if !res.status().is_success() {
         return res;
     }
-    let created = res.headers().get("location").and_then(|v| v.to_str().ok()).and_then(|l| l.strip_prefix("/api/parcels/")).map(str::to_owned);
+    let created = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|l| l.strip_prefix("/api/parcels/"))
+        .map(str::to_owned);
     let cache = &state.tiles;
     if let Some(code) = parcel.or(created) {
         if let Some(area) = before {

@@ -35,7 +35,14 @@ pub struct TileCache {
 
 impl TileCache {
     pub fn new(capacity_bytes: usize) -> Self {
-        TileCache { inner: Mutex::new(Inner { entries: HashMap::new(), bytes: 0, clock: 0 }), capacity: capacity_bytes }
+        TileCache {
+            inner: Mutex::new(Inner {
+                entries: HashMap::new(),
+                bytes: 0,
+                clock: 0,
+            }),
+            capacity: capacity_bytes,
+        }
     }
 
     /// A cached tile (`None` body: the tile is empty) and its ETag.
@@ -62,7 +69,8 @@ impl TileCache {
         g.bytes += size;
         if g.bytes > self.capacity {
             // Evict the least recently used tenth.
-            let mut by_age: Vec<(u64, TileKey)> = g.entries.iter().map(|(k, e)| (e.used, k.clone())).collect();
+            let mut by_age: Vec<(u64, TileKey)> =
+                g.entries.iter().map(|(k, e)| (e.used, k.clone())).collect();
             by_age.sort_by_key(|(u, _)| *u);
             let n = (by_age.len() / 10).max(1);
             for (_, k) in by_age.into_iter().take(n) {
@@ -76,7 +84,9 @@ impl TileCache {
     /// Drops the cached tiles of `layer` that meet `area` (Web Mercator); `None` drops the whole layer.
     /// Returns how many were dropped.
     pub fn invalidate(&self, layer: &str, area: Option<Mercator>) -> usize {
-        let Ok(mut g) = self.inner.lock() else { return 0 };
+        let Ok(mut g) = self.inner.lock() else {
+            return 0;
+        };
         let doomed: Vec<TileKey> = g
             .entries
             .keys()
@@ -102,7 +112,11 @@ mod tests {
     use super::*;
 
     fn key(z: u32, x: u32, y: u32) -> TileKey {
-        TileKey { layer: "parcels", tile: TileCoord::new_checked(z, x, y).expect("tile"), variant: 0 }
+        TileKey {
+            layer: "parcels",
+            tile: TileCoord::new_checked(z, x, y).expect("tile"),
+            variant: 0,
+        }
     }
 
     #[test]
@@ -111,10 +125,19 @@ mod tests {
         let inside = [key(12, 3368, 1551), key(10, 842, 387)];
         let elsewhere = key(12, 3000, 1500);
         for k in inside.iter().chain([&elsewhere]) {
-            c.put(k.clone(), Some(bytes::Bytes::from_static(b"tile")), "e".into());
+            c.put(
+                k.clone(),
+                Some(bytes::Bytes::from_static(b"tile")),
+                "e".into(),
+            );
         }
         let b = inside[0].tile.bounds();
-        let centre = Mercator { min_x: b.min_x + 10.0, min_y: b.min_y + 10.0, max_x: b.min_x + 20.0, max_y: b.min_y + 20.0 };
+        let centre = Mercator {
+            min_x: b.min_x + 10.0,
+            min_y: b.min_y + 10.0,
+            max_x: b.min_x + 20.0,
+            max_y: b.min_y + 20.0,
+        };
         assert_eq!(c.invalidate("parcels", Some(centre)), 2);
         assert!(c.get(&inside[0]).is_none() && c.get(&inside[1]).is_none());
         assert!(c.get(&elsewhere).is_some());
@@ -125,7 +148,11 @@ mod tests {
     fn the_cache_stays_under_its_capacity() {
         let c = TileCache::new(10_000);
         for i in 0..100 {
-            c.put(key(14, i, 0), Some(bytes::Bytes::from(vec![0u8; 500])), "e".into());
+            c.put(
+                key(14, i, 0),
+                Some(bytes::Bytes::from(vec![0u8; 500])),
+                "e".into(),
+            );
         }
         assert!(c.size() <= 10_000, "{}", c.size());
         assert!(c.get(&key(14, 99, 0)).is_some(), "the newest stays");

@@ -22,7 +22,10 @@ pub struct Mercator {
 
 impl Mercator {
     pub fn intersects(&self, o: &Mercator) -> bool {
-        self.min_x <= o.max_x && o.min_x <= self.max_x && self.min_y <= o.max_y && o.min_y <= self.max_y
+        self.min_x <= o.max_x
+            && o.min_x <= self.max_x
+            && self.min_y <= o.max_y
+            && o.min_y <= self.max_y
     }
 }
 
@@ -42,7 +45,12 @@ impl TileCoord {
         let size = 2.0 * HALF / f64::from(1u32 << self.z);
         let min_x = -HALF + f64::from(self.x) * size;
         let max_y = HALF - f64::from(self.y) * size;
-        Mercator { min_x, min_y: max_y - size, max_x: min_x + size, max_y }
+        Mercator {
+            min_x,
+            min_y: max_y - size,
+            max_x: min_x + size,
+            max_y,
+        }
     }
 
     /// Width of one tile pixel (of 256) in metres.
@@ -55,7 +63,9 @@ impl TileCoord {
         let b = self.bounds();
         let (x, y) = ((b.min_x + b.max_x) / 2.0, (b.min_y + b.max_y) / 2.0);
         let lon = x / HALF * 180.0;
-        let lat = (2.0 * (y / HALF * std::f64::consts::PI).exp().atan() - std::f64::consts::FRAC_PI_2).to_degrees();
+        let lat = (2.0 * (y / HALF * std::f64::consts::PI).exp().atan()
+            - std::f64::consts::FRAC_PI_2)
+            .to_degrees();
         (lon, lat)
     }
 }
@@ -63,7 +73,8 @@ impl TileCoord {
 /// Longitude, latitude → Web Mercator metres.
 pub fn to_mercator(lon: f64, lat: f64) -> (f64, f64) {
     let x = lon / 180.0 * HALF;
-    let y = (((90.0 + lat) * std::f64::consts::PI / 360.0).tan()).ln() / std::f64::consts::PI * HALF;
+    let y =
+        (((90.0 + lat) * std::f64::consts::PI / 360.0).tan()).ln() / std::f64::consts::PI * HALF;
     (x, y)
 }
 
@@ -85,8 +96,14 @@ mod tests {
         let (mx, my) = to_mercator(116.095, 39.939);
         let t = TileCoord::new_checked(12, 3368, 1551).expect("tile");
         let b = t.bounds();
-        assert!(b.min_x <= mx && mx <= b.max_x && b.min_y <= my && my <= b.max_y, "{b:?} {mx} {my}");
+        assert!(
+            b.min_x <= mx && mx <= b.max_x && b.min_y <= my && my <= b.max_y,
+            "{b:?} {mx} {my}"
+        );
         let (lon, lat) = t.center_lonlat();
-        assert!((lon - 116.06).abs() < 0.1 && (lat - 39.93).abs() < 0.1, "{lon} {lat}");
+        assert!(
+            (lon - 116.06).abs() < 0.1 && (lat - 39.93).abs() < 0.1,
+            "{lon} {lat}"
+        );
     }
 }

@@ -28,7 +28,9 @@ impl Collection {
     pub fn queryables(&self) -> Queryables {
         self.queryables
             .iter()
-            .fold(Queryables::new(self.geom, 4490), |q, (name, sql, ty)| q.with(name, sql, *ty))
+            .fold(Queryables::new(self.geom, 4490), |q, (name, sql, ty)| {
+                q.with(name, sql, *ty)
+            })
     }
 }
 
@@ -53,7 +55,10 @@ const fn ledger(id: &'static str, title: &'static str, from: &'static str) -> Co
         props: ROW_PROPS,
         base_where: "TRUE",
         datetime: Some("t.updated_at"),
-        queryables: &[("id", "t.id", QType::Integer), ("version", "t.version", QType::Integer)],
+        queryables: &[
+            ("id", "t.id", QType::Integer),
+            ("version", "t.version", QType::Integer),
+        ],
     }
 }
 

@@ -1,7 +1,7 @@
 //! `/ogc/collections/{id}/items` and `/items/{featureId}`: Part 1 Core, Part 2 CRS, Part 3 filters.
 
 use axum::extract::{Path, State};
-use axum::http::header::{CONTENT_TYPE, HeaderName};
+use axum::http::header::{HeaderName, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
@@ -11,15 +11,28 @@ use time::OffsetDateTime;
 
 use super::collections::{find, Collection};
 use super::{base_url, ogc_error};
+use crate::error::{ApiError, ApiResult};
 use crate::gis::crs::Crs;
 use crate::gis::{cql2, gcj02};
 use crate::http::extract::Params;
 use crate::http::AppState;
-use crate::error::{ApiError, ApiResult};
 
 const GEOJSON: &str = "application/geo+json";
-const COMMON: [&str; 13] =
-    ["f", "bbox", "bbox-crs", "crs", "limit", "datetime", "cursor", "before", "filter", "filter-lang", "filter-crs", "coords", "offset"];
+const COMMON: [&str; 13] = [
+    "f",
+    "bbox",
+    "bbox-crs",
+    "crs",
+    "limit",
+    "datetime",
+    "cursor",
+    "before",
+    "filter",
+    "filter-lang",
+    "filter-crs",
+    "coords",
+    "offset",
+];
 pub const DEFAULT_LIMIT: i64 = 10;
 pub const MAX_LIMIT: i64 = 10_000;
 /// Counting stops here: `numberMatched` is given only when exact and cheap.
@@ -36,13 +49,18 @@ fn geometry_sql(geom: &str, crs: Crs, named84: bool) -> String {
     match crs {
         Crs::Wgs84 if named84 => format!("ST_AsGeoJSON({geom}, 7, 0)"),
         Crs::Wgs84 | Crs::Cgcs2000 => format!("ST_AsGeoJSON(ST_FlipCoordinates({geom}), 7, 0)"),
-        other => format!("ST_AsGeoJSON(ST_FlipCoordinates(ST_Transform({geom}, {})), 3, 0)", other.epsg()),
+        other => format!(
+            "ST_AsGeoJSON(ST_FlipCoordinates(ST_Transform({geom}, {})), 3, 0)",
+            other.epsg()
+        ),
     }
 }
 
 /// Whether `crs=` named CRS84 itself (lon/lat) rather than EPSG:4326 (lat/lon).
 fn named_crs84(params: &Params) -> bool {
-    params.get("crs").is_none_or(|c| c.to_ascii_uppercase().contains("CRS84"))
+    params
+        .get("crs")
+        .is_none_or(|c| c.to_ascii_uppercase().contains("CRS84"))
 }
 
 struct Bbox {
@@ -51,10 +69,18 @@ struct Bbox {
 }
 
 fn parse_bbox(params: &Params) -> ApiResult<Option<Bbox>> {
-    let Some(raw) = params.get("bbox") else { return Ok(None) };
-    let nums: Vec<f64> = raw.split(',').map(|s| s.trim().parse::<f64>()).collect::<Result<_, _>>().map_err(|_| bad("bbox", "bbox must be 4 numbers"))?;
+    let Some(raw) = params.get("bbox") else {
+        return Ok(None);
+    };
+    let nums: Vec<f64> = raw
+        .split(',')
+        .map(|s| s.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| bad("bbox", "bbox must be 4 numbers"))?;
     let crs = params.parse("bbox-crs", Crs::parse)?.unwrap_or(Crs::Wgs84);
-    let named84 = params.get("bbox-crs").is_none_or(|c| c.to_ascii_uppercase().contains("CRS84"));
+    let named84 = params
+        .get("bbox-crs")
+        .is_none_or(|c| c.to_ascii_uppercase().contains("CRS84"));
     let [a, b, c, d] = match nums[..] {
         [a, b, c, d] => [a, b, c, d],
         [a, b, _, d, e, _] => [a, b, d, e],
@@ -64,7 +90,11 @@ fn parse_bbox(params: &Params) -> ApiResult<Option<Bbox>> {
         return Err(bad("bbox", "bbox values must be finite"));
     }
     // Authority axis order (lat/lon, northing/easting) for EPSG codes; x/y for CRS84.
-    let env = if crs == Crs::Wgs84 && named84 { [a, b, c, d] } else { [b, a, d, c] };
+    let env = if crs == Crs::Wgs84 && named84 {
+        [a, b, c, d]
+    } else {
+        [b, a, d, c]
+    };
     if env[0] > env[2] || env[1] > env[3] {
         return Err(bad("bbox", "bbox minimum exceeds maximum"));
     }
@@ -106,19 +136,36 @@ fn push_where<'a>(
 ) -> ApiResult<()> {
     qb.push(format!(" FROM {} WHERE {}", c.from, c.base_where));
     if let Some(b) = bbox {
-        qb.push(format!(" AND ST_Intersects({}, ST_Transform(ST_MakeEnvelope(", c.geom))
-            .push_bind(b.env[0])
-            .push(", ")
-            .push_bind(b.env[1])
-            .push(", ")
-            .push_bind(b.env[2])
-            .push(", ")
-            .push_bind(b.env[3])
-            .push(format!(", {}), 4490))", if b.crs.is_geographic() { 4490 } else { b.crs.epsg() }));
+        qb.push(format!(
+            " AND ST_Intersects({}, ST_Transform(ST_MakeEnvelope(",
+            c.geom
+        ))
+        .push_bind(b.env[0])
+        .push(", ")
+        .push_bind(b.env[1])
+        .push(", ")
+        .push_bind(b.env[2])
+        .push(", ")
+        .push_bind(b.env[3])
+        .push(format!(
+            ", {}), 4490))",
+            if b.crs.is_geographic() {
+                4490
+            } else {
+                b.crs.epsg()
+            }
+        ));
     }
     if let Some(raw) = params.get("datetime") {
-        let col = c.datetime.ok_or_else(|| bad("datetime", "this collection has no temporal property"))?;
-        let (from, to) = parse_datetime(raw).ok_or_else(|| bad("datetime", "datetime must be an RFC 3339 instant or interval"))?;
+        let col = c
+            .datetime
+            .ok_or_else(|| bad("datetime", "this collection has no temporal property"))?;
+        let (from, to) = parse_datetime(raw).ok_or_else(|| {
+            bad(
+                "datetime",
+                "datetime must be an RFC 3339 instant or interval",
+            )
+        })?;
         if let Some(f) = from {
             qb.push(format!(" AND {col} >= ")).push_bind(f);
         }
@@ -134,13 +181,17 @@ fn push_where<'a>(
     if let Some(expr) = filter {
         qb.push(" AND ");
         cql2::push_sql(expr, &c.queryables(), filter_srid, qb)
-            .map_err(|e| bad("filter", &format!("{} (at {})", e.message, e.position)))?;
+            .map_err(|e| bad("filter", &e.message))?;
     }
     Ok(())
 }
 
 fn allowed_params(c: &Collection) -> Vec<&'static str> {
-    COMMON.iter().copied().chain(c.queryables.iter().map(|q| q.0)).collect()
+    COMMON
+        .iter()
+        .copied()
+        .chain(c.queryables.iter().map(|q| q.0))
+        .collect()
 }
 
 fn parse_filter(params: &Params) -> ApiResult<(Option<cql2::Expr>, i32)> {
@@ -155,7 +206,9 @@ fn parse_filter(params: &Params) -> ApiResult<(Option<cql2::Expr>, i32)> {
     };
     let expr = params
         .get("filter")
-        .map(|f| cql2::parse(f).map_err(|e| bad("filter", &format!("{} (at {})", e.message, e.position))))
+        .map(|f| {
+            cql2::parse(f).map_err(|e| bad("filter", &format!("{} (at {})", e.message, e.position)))
+        })
         .transpose()?;
     Ok((expr, srid))
 }
@@ -166,7 +219,10 @@ fn gcj02_requested(params: &Params) -> ApiResult<bool> {
         None => Ok(false),
         Some("gcj02") if named_crs84(params) => Ok(true),
         Some("gcj02") => Err(bad("coords", "coords=gcj02 applies to CRS84 output only")),
-        Some(_) => Err(bad("coords", "coords may only be gcj02 (for AMap/Tencent basemaps)")),
+        Some(_) => Err(bad(
+            "coords",
+            "coords may only be gcj02 (for AMap/Tencent basemaps)",
+        )),
     }
 }
 
@@ -183,20 +239,37 @@ fn to_gcj02_text(feature: &str) -> String {
 }
 
 fn content_crs(crs: Crs, named84: bool) -> HeaderValue {
-    let uri = if crs == Crs::Wgs84 && named84 { crs.uri() } else { format!("http://www.opengis.net/def/crs/EPSG/0/{}", crs.epsg()) };
-    HeaderValue::from_str(&format!("<{uri}>")).unwrap_or(HeaderValue::from_static("<http://www.opengis.net/def/crs/OGC/1.3/CRS84>"))
+    let uri = if crs == Crs::Wgs84 && named84 {
+        crs.uri()
+    } else {
+        format!("http://www.opengis.net/def/crs/EPSG/0/{}", crs.epsg())
+    };
+    HeaderValue::from_str(&format!("<{uri}>")).unwrap_or(HeaderValue::from_static(
+        "<http://www.opengis.net/def/crs/OGC/1.3/CRS84>",
+    ))
 }
 
 /// A page of features, keyset-paged: `cursor` continues after a key, `before` goes back.
-pub async fn items(State(state): State<AppState>, Path(id): Path<String>, uri: Uri, headers: HeaderMap) -> ApiResult<Response> {
+pub async fn items(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     let c = find(&id).ok_or_else(|| ogc_error(StatusCode::NOT_FOUND, "no such collection"))?;
     let params = Params::from_uri(&uri, &allowed_params(c))?;
-    if params.get("f").is_some_and(|f| f != "json" && f != "geojson") {
+    if params
+        .get("f")
+        .is_some_and(|f| f != "json" && f != "geojson")
+    {
         return Err(bad("f", "f must be json"));
     }
     let crs = output_crs(&params)?;
     let named84 = named_crs84(&params);
-    let limit = params.parse("limit", |s| s.parse::<i64>().ok().filter(|n| *n >= 1))?.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT);
+    let limit = params
+        .parse("limit", |s| s.parse::<i64>().ok().filter(|n| *n >= 1))?
+        .unwrap_or(DEFAULT_LIMIT)
+        .min(MAX_LIMIT);
     let cursor = params.parse("cursor", |s| s.parse::<i64>().ok())?;
     let before = params.parse("before", |s| s.parse::<i64>().ok())?;
     let bbox = parse_bbox(&params)?;
@@ -214,17 +287,24 @@ pub async fn items(State(state): State<AppState>, Path(id): Path<String>, uri: U
     match (cursor, before) {
         (_, Some(b)) => {
             qb.push(format!(" AND {} < ", c.key)).push_bind(b);
-            qb.push(format!(" ORDER BY {} DESC LIMIT ", c.key)).push_bind(limit + 1);
+            qb.push(format!(" ORDER BY {} DESC LIMIT ", c.key))
+                .push_bind(limit + 1);
         }
         (Some(a), None) => {
             qb.push(format!(" AND {} > ", c.key)).push_bind(a);
-            qb.push(format!(" ORDER BY {} LIMIT ", c.key)).push_bind(limit + 1);
+            qb.push(format!(" ORDER BY {} LIMIT ", c.key))
+                .push_bind(limit + 1);
         }
         (None, None) => {
-            qb.push(format!(" ORDER BY {} LIMIT ", c.key)).push_bind(limit + 1);
+            qb.push(format!(" ORDER BY {} LIMIT ", c.key))
+                .push_bind(limit + 1);
         }
     }
-    let mut rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&state.pool).await.map_err(db_or_filter)?;
+    let mut rows: Vec<(i64, String)> = qb
+        .build_query_as()
+        .fetch_all(&state.pool)
+        .await
+        .map_err(db_or_filter)?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     if before.is_some() {
@@ -232,22 +312,49 @@ pub async fn items(State(state): State<AppState>, Path(id): Path<String>, uri: U
     }
     let mut count = QueryBuilder::new("SELECT count(*) FROM (SELECT 1");
     push_where(&mut count, c, &params, &bbox, &filter, filter_srid)?;
-    count.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") AS capped");
-    let matched: i64 = count.build_query_scalar().fetch_one(&state.pool).await.map_err(db_or_filter)?;
+    count
+        .push(" LIMIT ")
+        .push_bind(COUNT_CAP + 1)
+        .push(") AS capped");
+    let matched: i64 = count
+        .build_query_scalar()
+        .fetch_one(&state.pool)
+        .await
+        .map_err(db_or_filter)?;
 
     let base = format!("{}/ogc/collections/{}/items", base_url(&headers), c.id);
     let query_without = |drop: &[&str]| -> String {
-        let mut q: Vec<(String, String)> = params.0.iter().filter(|(k, _)| !drop.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
+        let mut q: Vec<(String, String)> = params
+            .0
+            .iter()
+            .filter(|(k, _)| !drop.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         q.sort();
-        q.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
+        q.iter()
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect::<Vec<_>>()
+            .join("&")
     };
     let rest = query_without(&["cursor", "before"]);
-    let join = |extra: String| if rest.is_empty() { extra } else { format!("{rest}&{extra}") };
-    let mut links = vec![json!({"rel": "self", "type": GEOJSON, "href": format!("{base}?{}", query_without(&[]))}),
-                         json!({"rel": "collection", "type": "application/json", "href": format!("{}/ogc/collections/{}", base_url(&headers), c.id)})];
+    let join = |extra: String| {
+        if rest.is_empty() {
+            extra
+        } else {
+            format!("{rest}&{extra}")
+        }
+    };
+    let mut links = vec![
+        json!({"rel": "self", "type": GEOJSON, "href": format!("{base}?{}", query_without(&[]))}),
+        json!({"rel": "collection", "type": "application/json", "href": format!("{}/ogc/collections/{}", base_url(&headers), c.id)}),
+    ];
     // Going back with `before`, the page we came from is always next.
     let has_next = before.is_some() || more;
-    let has_prev = if before.is_some() { more } else { cursor.is_some() };
+    let has_prev = if before.is_some() {
+        more
+    } else {
+        cursor.is_some()
+    };
     if let (true, Some((last, _))) = (has_next, rows.last()) {
         links.push(json!({"rel": "next", "type": GEOJSON, "href": format!("{base}?{}", join(format!("cursor={last}")))}));
     }
@@ -273,7 +380,14 @@ pub async fn items(State(state): State<AppState>, Path(id): Path<String>, uri: U
         body.push_str(&matched.to_string());
     }
     body.push_str(",\"timeStamp\":");
-    body.push_str(&Value::String(OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default()).to_string());
+    body.push_str(
+        &Value::String(
+            OffsetDateTime::now_utc()
+                .format(&Rfc3339)
+                .unwrap_or_default(),
+        )
+        .to_string(),
+    );
     body.push_str(",\"links\":");
     body.push_str(&Value::Array(links).to_string());
     body.push('}');
@@ -282,21 +396,31 @@ pub async fn items(State(state): State<AppState>, Path(id): Path<String>, uri: U
 
 fn respond(body: String, crs: Crs, named84: bool) -> Response {
     let mut res = (StatusCode::OK, [(CONTENT_TYPE, GEOJSON)], body).into_response();
-    res.headers_mut().insert(HeaderName::from_static("content-crs"), content_crs(crs, named84));
+    res.headers_mut().insert(
+        HeaderName::from_static("content-crs"),
+        content_crs(crs, named84),
+    );
     res
 }
 
 /// A filter the database rejects (e.g. a value of the wrong type) is the client's error.
 fn db_or_filter(e: sqlx::Error) -> ApiError {
     if let Some(db) = e.as_database_error() {
-        if matches!(db.code().as_deref(), Some("22P02" | "22007" | "22008" | "22023" | "XX000" | "42883")) {
+        if matches!(
+            db.code().as_deref(),
+            Some("22P02" | "22007" | "22008" | "22023" | "XX000" | "42883")
+        ) {
             return bad("filter", "the filter or a parameter does not fit the data");
         }
     }
     e.into()
 }
 
-pub async fn item(State(state): State<AppState>, Path((id, fid)): Path<(String, String)>, uri: Uri) -> ApiResult<Response> {
+pub async fn item(
+    State(state): State<AppState>,
+    Path((id, fid)): Path<(String, String)>,
+    uri: Uri,
+) -> ApiResult<Response> {
     let c = find(&id).ok_or_else(|| ogc_error(StatusCode::NOT_FOUND, "no such collection"))?;
     let params = Params::from_uri(&uri, &["f", "crs", "coords"])?;
     let crs = output_crs(&params)?;
@@ -311,15 +435,24 @@ pub async fn item(State(state): State<AppState>, Path((id, fid)): Path<(String, 
         from = c.from,
         base = c.base_where
     );
-    let f: Option<String> = sqlx::query_scalar(&sql).bind(&fid).fetch_optional(&state.pool).await?;
+    let f: Option<String> = sqlx::query_scalar(&sql)
+        .bind(&fid)
+        .fetch_optional(&state.pool)
+        .await?;
     let f = f.ok_or_else(|| ogc_error(StatusCode::NOT_FOUND, "no such feature"))?;
-    Ok(respond(if gcj { to_gcj02_text(&f) } else { f }, crs, named84))
+    Ok(respond(
+        if gcj { to_gcj02_text(&f) } else { f },
+        crs,
+        named84,
+    ))
 }
 
 fn enc(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

@@ -33,12 +33,23 @@ pub fn router() -> Router<AppState> {
 
 /// The service's own address, from the Host header.
 pub fn base_url(headers: &HeaderMap) -> String {
-    let host = headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let host = headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
     format!("http://{host}")
 }
 
 pub fn ogc_error(status: StatusCode, message: &str) -> ApiError {
-    ApiError::new(status, if status == StatusCode::NOT_FOUND { "not_found" } else { "invalid_request" }, message)
+    ApiError::new(
+        status,
+        if status == StatusCode::NOT_FOUND {
+            "not_found"
+        } else {
+            "invalid_request"
+        },
+        message,
+    )
 }
 
 /// `f=html` or a browser's Accept header.
@@ -55,7 +66,9 @@ fn wants_html(params: &Params, headers: &HeaderMap) -> bool {
 fn check_f(params: &Params) -> ApiResult<()> {
     match params.get("f") {
         None | Some("json" | "html") => Ok(()),
-        Some(_) => Err(ApiError::bad_request("invalid_parameter", "f must be json or html").with_field("f")),
+        Some(_) => Err(
+            ApiError::bad_request("invalid_parameter", "f must be json or html").with_field("f"),
+        ),
     }
 }
 
@@ -115,7 +128,18 @@ async fn conformance(uri: Uri) -> ApiResult<Json<Value>> {
 /// The CRS list every collection offers.
 pub fn crs_list() -> Vec<String> {
     let mut out = vec![Crs::Wgs84.uri()];
-    out.extend([Crs::Cgcs2000, Crs::Wgs84, Crs::Cm114, Crs::Cm117, Crs::Gk38, Crs::Gk39].iter().map(|c| format!("http://www.opengis.net/def/crs/EPSG/0/{}", c.epsg())));
+    out.extend(
+        [
+            Crs::Cgcs2000,
+            Crs::Wgs84,
+            Crs::Cm114,
+            Crs::Cm117,
+            Crs::Gk38,
+            Crs::Gk39,
+        ]
+        .iter()
+        .map(|c| format!("http://www.opengis.net/def/crs/EPSG/0/{}", c.epsg())),
+    );
     out
 }
 
@@ -164,7 +188,12 @@ async fn list(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Ap
     .into_response())
 }
 
-async fn collection(State(state): State<AppState>, Path(id): Path<String>, uri: Uri, headers: HeaderMap) -> ApiResult<Json<Value>> {
+async fn collection(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> ApiResult<Json<Value>> {
     let params = Params::from_uri(&uri, &["f"])?;
     check_f(&params)?;
     let c = find(&id).ok_or_else(|| ogc_error(StatusCode::NOT_FOUND, "no such collection"))?;
@@ -176,7 +205,10 @@ async fn queryables(Path(id): Path<String>, uri: Uri, headers: HeaderMap) -> Api
     check_f(&params)?;
     let c = find(&id).ok_or_else(|| ogc_error(StatusCode::NOT_FOUND, "no such collection"))?;
     let mut props = serde_json::Map::new();
-    props.insert("geometry".into(), json!({"format": "geometry-any", "x-ogc-role": "primary-geometry"}));
+    props.insert(
+        "geometry".into(),
+        json!({"format": "geometry-any", "x-ogc-role": "primary-geometry"}),
+    );
     for (name, _, ty) in c.queryables {
         props.insert((*name).into(), json!(openapi::schema_of(*ty)));
     }
@@ -185,5 +217,9 @@ async fn queryables(Path(id): Path<String>, uri: Uri, headers: HeaderMap) -> Api
         "$id": format!("{}/ogc/collections/{}/queryables", base_url(&headers), c.id),
         "type": "object", "title": c.title, "properties": props, "additionalProperties": false,
     });
-    Ok(([(axum::http::header::CONTENT_TYPE, "application/schema+json")], Json(body)).into_response())
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/schema+json")],
+        Json(body),
+    )
+        .into_response())
 }
