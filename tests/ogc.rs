@@ -1,0 +1,370 @@
+//! OGC API – Features and vector tiles, in-process against real PostGIS.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::{parcel, TestApp};
+use serde_json::{json, Value};
+use soilreg::domain::access::Role;
+
+/// Twelve parcels in a row, 0.003° apart, starting at 116.05E 39.90N.
+async fn district(app: &TestApp) -> String {
+    let t = app.token("planning", Role::Editor).await;
+    for i in 0..12 {
+        let mut f = parcel(&format!("O-{i:02}"), 116.05 + 0.003 * f64::from(i), 39.90);
+        f["properties"]["risk"] = json!(if i < 3 { "high" } else { "low" });
+        f["properties"]["planned_use"] = json!(if i % 2 == 0 { "0701" } else { "1001" });
+        assert_eq!(
+            app.post("/api/parcels", &t, &f).await.status,
+            StatusCode::CREATED
+        );
+    }
+    t
+}
+
+fn ids(r: &common::Res) -> Vec<String> {
+    r.body["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .map(|f| f["id"].as_str().expect("id").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_landing_page_conformance_collections_and_queryables_describe_the_service() {
+    let app = TestApp::new().await;
+    let landing = app.get("/ogc").await;
+    assert_eq!(landing.status, StatusCode::OK);
+    let rels: Vec<&str> = landing.body["links"]
+        .as_array()
+        .expect("links")
+        .iter()
+        .map(|l| l["rel"].as_str().expect("rel"))
+        .collect();
+    for rel in ["self", "service-desc", "conformance", "data"] {
+        assert!(rels.contains(&rel), "{rel}");
+    }
+    let conf = app.get("/ogc/conformance").await.body;
+    let classes = conf["conformsTo"].as_array().expect("classes");
+    assert!(classes
+        .iter()
+        .any(|c| c == "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs"));
+    assert!(classes
+        .iter()
+        .any(|c| c == "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text"));
+    let cols = app.get("/ogc/collections").await.body;
+    let names: Vec<&str> = cols["collections"]
+        .as_array()
+        .expect("c")
+        .iter()
+        .map(|c| c["id"].as_str().expect("id"))
+        .collect();
+    for c in [
+        "parcels",
+        "sampling-points",
+        "closed-sites",
+        "key-units",
+        "farmland-plots",
+        "patches",
+    ] {
+        assert!(names.contains(&c), "{c}");
+    }
+    let p = app.get("/ogc/collections/parcels").await.body;
+    assert_eq!(
+        p["storageCrs"],
+        "http://www.opengis.net/def/crs/EPSG/0/4490"
+    );
+    assert!(p["crs"]
+        .as_array()
+        .expect("crs")
+        .iter()
+        .any(|c| c == "http://www.opengis.net/def/crs/EPSG/0/4548"));
+    let q = app.get("/ogc/collections/parcels/queryables").await;
+    assert_eq!(q.header("content-type"), Some("application/schema+json"));
+    assert_eq!(q.body["properties"]["gb36600_class"]["type"], "integer");
+    let api = app.get("/ogc/api").await;
+    assert_eq!(api.body["openapi"], "3.0.3");
+    assert!(api.body["paths"]["/ogc/collections/parcels/items"].is_object());
+    assert_eq!(
+        app.get("/ogc/collections/nope").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.get("/ogc?f=xml").await.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn items_page_forward_and_back_by_keyset_with_counts_and_a_timestamp() {
+    let app = TestApp::new().await;
+    district(&app).await;
+    let first = app.get("/ogc/collections/parcels/items?limit=5").await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(
+        first.header("content-crs"),
+        Some("<http://www.opengis.net/def/crs/OGC/1.3/CRS84>")
+    );
+    assert_eq!(first.body["numberMatched"], 12);
+    assert_eq!(first.body["numberReturned"], 5);
+    assert!(first.body["timeStamp"].is_string());
+    let link = |r: &common::Res, rel: &str| -> Option<String> {
+        r.body["links"]
+            .as_array()
+            .expect("links")
+            .iter()
+            .find(|l| l["rel"] == rel)
+            .map(|l| {
+                l["href"]
+                    .as_str()
+                    .expect("href")
+                    .replace("http://localhost", "")
+            })
+    };
+    assert!(link(&first, "prev").is_none());
+    let second = app.get(&link(&first, "next").expect("next")).await;
+    let third = app.get(&link(&second, "next").expect("next")).await;
+    assert_eq!(ids(&third), vec!["O-10", "O-11"]);
+    assert!(link(&third, "next").is_none());
+    let back = app.get(&link(&third, "prev").expect("prev")).await;
+    assert_eq!(ids(&back), ids(&second));
+    let all: Vec<String> = [&first, &second, &third]
+        .iter()
+        .flat_map(|r| ids(r))
+        .collect();
+    assert_eq!(all.len(), 12);
+    for (q, code) in [
+        ("limit=0", "invalid_parameter"),
+        ("colour=red", "unknown_parameter"),
+        ("bbox=1,2,3", "invalid_parameter"),
+        ("crs=EPSG:3857", "invalid_parameter"),
+        ("datetime=yesterday", "invalid_parameter"),
+    ] {
+        let r = app
+            .get(&format!("/ogc/collections/parcels/items?{q}"))
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{q}");
+        assert_eq!(r.error_code(), code, "{q}");
+    }
+    let big = app.get("/ogc/collections/parcels/items?limit=100000").await;
+    assert_eq!(
+        big.body["numberReturned"], 12,
+        "limits over the maximum are clamped"
+    );
+}
+
+#[tokio::test]
+async fn bbox_and_crs_follow_part_2_with_authority_axis_order() {
+    let app = TestApp::new().await;
+    district(&app).await;
+    // O-01 spans 116.053–116.055 E.
+    let lonlat = app
+        .get("/ogc/collections/parcels/items?bbox=116.0535,39.9005,116.0545,39.9015")
+        .await;
+    assert_eq!(ids(&lonlat), vec!["O-01"]);
+    let latlon = app.get("/ogc/collections/parcels/items?bbox=39.9005,116.0535,39.9015,116.0545&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/4326").await;
+    assert_eq!(ids(&latlon), vec!["O-01"], "EPSG:4326 bbox is lat,lon");
+    let proj = proj::Proj::new_known_crs("EPSG:4490", "EPSG:4548", None).expect("proj");
+    let (e, n) = proj.convert((116.054, 39.901)).expect("convert");
+    let gk = app.get(&format!("/ogc/collections/parcels/items?bbox={},{},{},{}&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/4548", n - 10.0, e - 10.0, n + 10.0, e + 10.0)).await;
+    assert_eq!(ids(&gk), vec!["O-01"], "EPSG:4548 bbox is northing,easting");
+
+    let one = app
+        .get("/ogc/collections/parcels/items/O-00?crs=http://www.opengis.net/def/crs/EPSG/0/4490")
+        .await;
+    assert_eq!(
+        one.header("content-crs"),
+        Some("<http://www.opengis.net/def/crs/EPSG/0/4490>")
+    );
+    let first = &one.body["geometry"]["coordinates"][0][0][0];
+    assert_eq!(
+        (first[0].as_f64(), first[1].as_f64()),
+        (Some(39.90), Some(116.05)),
+        "lat, lon"
+    );
+    let gk = app
+        .get("/ogc/collections/parcels/items/O-00?crs=http://www.opengis.net/def/crs/EPSG/0/4548")
+        .await;
+    let p = &gk.body["geometry"]["coordinates"][0][0][0];
+    let (e0, n0) = proj.convert((116.05, 39.90)).expect("convert");
+    assert!(
+        (p[0].as_f64().expect("n") - n0).abs() < 0.01
+            && (p[1].as_f64().expect("e") - e0).abs() < 0.01,
+        "{p} vs {n0},{e0}"
+    );
+    let gcj = app
+        .get("/ogc/collections/parcels/items/O-00?coords=gcj02")
+        .await;
+    let g = &gcj.body["geometry"]["coordinates"][0][0][0];
+    let shift = (g[0].as_f64().expect("x") - 116.05) * 85_400.0;
+    assert!(
+        (400.0..700.0).contains(&shift),
+        "GCJ-02 moves points about half a kilometre east: {shift}"
+    );
+    assert_eq!(
+        app.get("/ogc/collections/parcels/items/NOPE").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn cql2_filters_and_property_filters_select_the_same_parcels_as_the_register() {
+    let app = TestApp::new().await;
+    district(&app).await;
+    let f = |q: &str| {
+        format!(
+            "/ogc/collections/parcels/items?limit=100&filter={}",
+            urlencode(q)
+        )
+    };
+    let cases: Vec<(&str, Vec<&str>)> = vec![
+        ("risk = 'high'", vec!["O-00", "O-01", "O-02"]),
+        ("risk = 'high' AND planned_use = '0701'", vec!["O-00", "O-02"]),
+        ("NOT (risk = 'low') OR code = 'O-11'", vec!["O-00", "O-01", "O-02", "O-11"]),
+        ("code IN ('O-03', 'O-04')", vec!["O-03", "O-04"]),
+        ("code LIKE 'O-1%'", vec!["O-10", "O-11"]),
+        ("gb36600_class = 2 AND code BETWEEN 'O-05' AND 'O-08'", vec!["O-05", "O-07"]),
+        ("S_INTERSECTS(geometry, POLYGON((116.0535 39.9005, 116.0595 39.9005, 116.0595 39.9015, 116.0535 39.9015, 116.0535 39.9005)))", vec!["O-01", "O-02", "O-03"]),
+        ("S_INTERSECTS(geometry, BBOX(116.0535, 39.9005, 116.0545, 39.9015))", vec!["O-01"]),
+    ];
+    for (q, expected) in cases {
+        let r = app.get(&f(q)).await;
+        assert_eq!(r.status, StatusCode::OK, "{q}: {}", r.text);
+        assert_eq!(ids(&r), expected, "{q}");
+    }
+    let prop = app
+        .get("/ogc/collections/parcels/items?risk=high&planned_use=1001")
+        .await;
+    assert_eq!(ids(&prop), vec!["O-01"]);
+    for bad in [
+        "risk = ",
+        "colour = 'red'",
+        "gb36600_class = 'two'",
+        "code = 'x''; DROP TABLE parcels; --'",
+    ] {
+        let r = app.get(&f(bad)).await;
+        if bad.contains("DROP") {
+            assert_eq!(r.status, StatusCode::OK, "an injection is only a string");
+            assert_eq!(r.body["numberReturned"], 0);
+        } else {
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+            assert_eq!(r.body["error"]["field"], "filter");
+        }
+    }
+    assert_eq!(app.count("parcels").await, 12);
+    assert_eq!(
+        app.get("/ogc/collections/parcels/items?filter-lang=cql2-json&filter=x")
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The z14 tile holding 116.05E 39.90N.
+fn tile_of(z: u32, lon: f64, lat: f64) -> (u32, u32) {
+    let n = f64::from(1u32 << z);
+    let x = ((lon + 180.0) / 360.0 * n).floor();
+    let lat = lat.to_radians();
+    let y = ((1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor();
+    (x as u32, y as u32)
+}
+
+#[tokio::test]
+async fn tiles_are_cached_with_etags_and_an_edit_shows_on_the_next_request() {
+    let app = TestApp::new().await;
+    let t = district(&app).await;
+    let (x, y) = tile_of(14, 116.051, 39.901);
+    let uri = format!("/tiles/parcels/14/{x}/{y}");
+    let first = app.get(&uri).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(
+        first.header("content-type"),
+        Some("application/vnd.mapbox-vector-tile")
+    );
+    assert!(
+        first.text.contains("O-00") && first.text.contains("测试地块 O-00"),
+        "the tile carries the parcel's properties"
+    );
+    let etag = first.header("etag").expect("etag").to_owned();
+    let again = app
+        .request(Method::GET, &uri, None, &[("if-none-match", &etag)], None)
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+
+    // An edit through the API shows on the next request: the cached tile was dropped.
+    let v = app
+        .get("/api/parcels/O-00")
+        .await
+        .header("etag")
+        .expect("etag")
+        .to_owned();
+    let res = app
+        .request(
+            Method::PATCH,
+            "/api/parcels/O-00",
+            Some(&t),
+            &[("if-match", &v)],
+            Some(&json!({"properties": {"name": "改名地块"}})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let after = app
+        .request(Method::GET, &uri, None, &[("if-none-match", &etag)], None)
+        .await;
+    assert_eq!(
+        after.status,
+        StatusCode::OK,
+        "the old ETag no longer matches"
+    );
+    assert!(after.text.contains("改名地块"));
+
+    // A tile far from any parcel is empty; a filter applies to tiles as to items.
+    let (ex, ey) = tile_of(14, 115.6, 40.1);
+    assert_eq!(
+        app.get(&format!("/tiles/parcels/14/{ex}/{ey}"))
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    let filtered = app
+        .get(&format!("{uri}?filter={}", urlencode("risk = 'low'")))
+        .await;
+    assert_eq!(filtered.status, StatusCode::OK);
+    assert!(
+        !filtered.text.contains("O-00") && filtered.text.contains("O-03"),
+        "O-00 is high risk, O-03 low"
+    );
+    let none = app
+        .get(&format!("{uri}?filter={}", urlencode("code = 'nothing'")))
+        .await;
+    assert_eq!(none.status, StatusCode::NO_CONTENT);
+    // Low zooms aggregate.
+    let (cx, cy) = tile_of(10, 116.06, 39.90);
+    let cluster = app.get(&format!("/tiles/parcels/10/{cx}/{cy}")).await;
+    assert_eq!(cluster.status, StatusCode::OK);
+    assert!(cluster.text.contains("count") && !cluster.text.contains("O-00"));
+    assert_eq!(
+        app.get("/tiles/parcels/23/0/0").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/tiles/nope/1/0/0").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let tj = app.get("/tiles/parcels").await.body;
+    assert_eq!(tj["tilejson"], "3.0.0");
+    assert!(tj["tiles"][0]
+        .as_str()
+        .expect("url")
+        .ends_with("/tiles/parcels/{z}/{x}/{y}"));
+    let gcj = app.get(&format!("{uri}?coords=gcj02")).await;
+    assert_ne!(gcj.text, after.text, "GCJ-02 tiles are shifted");
+    let _: Value = Value::Null;
+}
