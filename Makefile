@@ -4,10 +4,12 @@ SHELL := /bin/bash
 
 APT_PACKAGES := postgresql-15-postgis-3 libproj-dev libclang-dev pkg-config gdal-bin wrk
 TEST_PG_DIR  := $(CURDIR)/target/test-pg
+PYENV        := $(CURDIR)/target/pyenv
+PY_PACKAGES  := owslib==0.35.0 schemathesis==4.32.5
 TEST_PG_PORT ?= 54330
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps build release lint bench clean
+.PHONY: run test deps pyenv build release lint bench clean
 
 ## Install the system packages that are missing (apt-get, only when absent).
 deps:
@@ -19,6 +21,12 @@ deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
+## OWSLib and schemathesis for the interoperability tests, in a venv under target/.
+pyenv: $(PYENV)/bin/schemathesis
+$(PYENV)/bin/schemathesis:
+	python3 -m venv $(PYENV) || { $(SUDO) apt-get install -y -qq python3-venv && python3 -m venv $(PYENV); }
+	$(PYENV)/bin/pip install -q $(PY_PACKAGES)
+
 release: deps
 	cargo build --release --locked
 
@@ -27,12 +35,12 @@ run: release
 	./target/release/soilreg serve --demo
 
 ## The whole test suite on a throwaway PostGIS cluster, removed afterwards.
-test: deps
+test: deps pyenv
 	cargo build --locked --all-targets
 	rm -rf $(TEST_PG_DIR) $(CURDIR)/target/test-clusters
 	./target/debug/soilreg --pg-dir $(TEST_PG_DIR) --pg-port $(TEST_PG_PORT) db start >/dev/null
 	status=0; \
-	TEST_PG_PORT=$(TEST_PG_PORT) TEST_ADMIN_URL=postgres://postgres@127.0.0.1:$(TEST_PG_PORT)/postgres \
+	SOILREG_INTEROP=1 TEST_PG_PORT=$(TEST_PG_PORT) TEST_ADMIN_URL=postgres://postgres@127.0.0.1:$(TEST_PG_PORT)/postgres \
 	  cargo test --locked --all-targets || status=$$?; \
 	./target/debug/soilreg --pg-dir $(TEST_PG_DIR) --pg-port $(TEST_PG_PORT) db stop || true; \
 	rm -rf $(TEST_PG_DIR) $(CURDIR)/target/test-clusters; \

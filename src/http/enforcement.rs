@@ -87,6 +87,17 @@ async fn due(State(state): State<AppState>, uri: Uri) -> ApiResult<Json<Value>> 
     ))
 }
 
+/// A patch against a parcel it touches: number, kind, date, parcel code, stage, current use, overlap m².
+type PatchCase = (
+    String,
+    PatchKind,
+    time::Date,
+    Option<String>,
+    Option<Stage>,
+    Option<String>,
+    f64,
+);
+
 async fn watchlist(State(state): State<AppState>, uri: Uri) -> ApiResult<Json<Value>> {
     let params = Params::from_uri(&uri, &["town"])?;
     let town = params.get("town").map(str::to_owned);
@@ -109,7 +120,7 @@ async fn watchlist(State(state): State<AppState>, uri: Uri) -> ApiResult<Json<Va
         })
         .collect();
     // Each patch against the parcels it touches; dumping also where it touches no parcel or unused land (23…).
-    let patches: Vec<(String, PatchKind, time::Date, Option<String>, Option<Stage>, Option<String>, f64)> = sqlx::query_as(
+    let patches: Vec<PatchCase> = sqlx::query_as(
         "SELECT r.patch_no, r.kind, r.detected_on, p.code, p.stage, p.current_use,
                 coalesce(ST_Area(ST_Intersection(r.geom, p.geom)::geography), 0)
            FROM rs_patches r LEFT JOIN parcels p ON ST_Intersects(r.geom, p.geom) AND p.retired_at IS NULL

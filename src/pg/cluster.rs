@@ -106,7 +106,16 @@ impl Cluster {
         };
         c.pg(
             "pg_ctl",
-            &["-D", path_str(&c.dir)?, "-m", "fast", "-w", "stop"],
+            &[
+                "-D",
+                path_str(&c.dir)?,
+                "-m",
+                "fast",
+                "-w",
+                "-t",
+                "300",
+                "stop",
+            ],
         )?;
         Ok(())
     }
@@ -126,7 +135,16 @@ impl Cluster {
         if self.started_here || always {
             self.pg(
                 "pg_ctl",
-                &["-D", path_str(&self.dir)?, "-m", "fast", "-w", "stop"],
+                &[
+                    "-D",
+                    path_str(&self.dir)?,
+                    "-m",
+                    "fast",
+                    "-w",
+                    "-t",
+                    "300",
+                    "stop",
+                ],
             )?;
             self.started_here = false;
         }
