@@ -451,3 +451,17 @@ async fn writes_need_a_token_and_a_department_that_keeps_the_register() {
     );
     assert_eq!(app.count("parcels").await, 1);
 }
+
+#[tokio::test]
+async fn coordinates_captured_on_a_gcj02_basemap_are_stored_in_cgcs2000() {
+    let app = TestApp::new().await;
+    let token = app.token("planning", Role::Editor).await;
+    let (gx, gy) = soilreg::gis::gcj02::to_gcj02(116.10, 39.94);
+    let mut f = parcel("G-1", 0.0, 0.0);
+    f["geometry"] = square(gx, gy, 0.002);
+    let res = app.post("/api/parcels?crs=gcj02", &token, &f).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let first = &res.body["geometry"]["coordinates"][0][0][0];
+    assert!((first[0].as_f64().expect("x") - 116.10).abs() < 1e-6, "{first}");
+    assert!((first[1].as_f64().expect("y") - 39.94).abs() < 1e-6, "{first}");
+}

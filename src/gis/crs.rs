@@ -21,6 +21,8 @@ pub enum Crs {
     Cm114,
     /// EPSG:4548, Gauss–Krüger CM 117°E.
     Cm117,
+    /// GCJ-02, the offset lon/lat of AMap and Tencent maps: accepted on input only.
+    Gcj02,
 }
 
 impl Crs {
@@ -41,6 +43,9 @@ impl Crs {
         if upper == "CRS84" || upper == "OGC:CRS84" || upper.ends_with("/OGC/1.3/CRS84") {
             return Some(Crs::Wgs84);
         }
+        if matches!(upper.as_str(), "GCJ02" | "GCJ-02") {
+            return Some(Crs::Gcj02);
+        }
         let code = upper
             .strip_prefix("EPSG:")
             .or_else(|| upper.strip_prefix("URN:OGC:DEF:CRS:EPSG::"))
@@ -58,17 +63,20 @@ impl Crs {
             Crs::Gk39 => 4527,
             Crs::Cm114 => 4547,
             Crs::Cm117 => 4548,
+            // Not an EPSG CRS; never used where a code is needed (output refuses it).
+            Crs::Gcj02 => 0,
         }
     }
 
     pub fn is_geographic(self) -> bool {
-        matches!(self, Crs::Cgcs2000 | Crs::Wgs84)
+        matches!(self, Crs::Cgcs2000 | Crs::Wgs84 | Crs::Gcj02)
     }
 
     /// The OGC URI (CRS84 for WGS84, whose GeoJSON axis order is lon, lat).
     pub fn uri(self) -> String {
         match self {
             Crs::Wgs84 => "http://www.opengis.net/def/crs/OGC/1.3/CRS84".to_owned(),
+            Crs::Gcj02 => "gcj02".to_owned(),
             c => format!("http://www.opengis.net/def/crs/EPSG/0/{}", c.epsg()),
         }
     }
@@ -77,6 +85,7 @@ impl Crs {
 /// Transforms positions from one CRS to CGCS2000 longitude, latitude.
 pub struct ToCgcs2000 {
     proj: Option<Proj>,
+    gcj02: bool,
 }
 
 impl ToCgcs2000 {
@@ -91,12 +100,13 @@ impl ToCgcs2000 {
                 None,
             )?)
         };
-        Ok(ToCgcs2000 { proj })
+        Ok(ToCgcs2000 { proj, gcj02: from == Crs::Gcj02 })
     }
 
     /// `None` when PROJ cannot transform the position (e.g. far outside the zone).
     pub fn apply(&self, x: f64, y: f64) -> Option<(f64, f64)> {
         match &self.proj {
+            None if self.gcj02 => Some(super::gcj02::from_gcj02(x, y)),
             None => Some((x, y)),
             Some(p) => p
                 .convert((x, y))

@@ -41,7 +41,12 @@ const COUNT_CAP: i64 = 10_000;
 /// The output CRS: CRS84 by default; EPSG codes in their authority axis order (lat/lon,
 /// northing/easting), as OGC API – Features Part 2 requires.
 pub fn output_crs(params: &Params) -> ApiResult<Crs> {
-    Ok(params.parse("crs", Crs::parse)?.unwrap_or(Crs::Wgs84))
+    Ok(params.parse("crs", epsg_crs)?.unwrap_or(Crs::Wgs84))
+}
+
+/// A CRS named in an OGC parameter: CRS84 or an EPSG code (GCJ-02 is `coords=gcj02`).
+fn epsg_crs(s: &str) -> Option<Crs> {
+    Crs::parse(s).filter(|c| *c != Crs::Gcj02)
 }
 
 /// The geometry expression of a feature in `crs`.
@@ -77,7 +82,7 @@ fn parse_bbox(params: &Params) -> ApiResult<Option<Bbox>> {
         .map(|s| s.trim().parse::<f64>())
         .collect::<Result<_, _>>()
         .map_err(|_| bad("bbox", "bbox must be 4 numbers"))?;
-    let crs = params.parse("bbox-crs", Crs::parse)?.unwrap_or(Crs::Wgs84);
+    let crs = params.parse("bbox-crs", epsg_crs)?.unwrap_or(Crs::Wgs84);
     let named84 = params
         .get("bbox-crs")
         .is_none_or(|c| c.to_ascii_uppercase().contains("CRS84"));
@@ -200,7 +205,7 @@ fn parse_filter(params: &Params) -> ApiResult<(Option<cql2::Expr>, i32)> {
             return Err(bad("filter-lang", "only cql2-text is supported"));
         }
     }
-    let srid = match params.parse("filter-crs", Crs::parse)? {
+    let srid = match params.parse("filter-crs", epsg_crs)? {
         None | Some(Crs::Wgs84 | Crs::Cgcs2000) => 4490,
         Some(c) => i32::try_from(c.epsg()).unwrap_or(4490),
     };
