@@ -37,7 +37,7 @@ pub struct ListFilter {
     pub planned_use: Option<LandUse>,
     pub risk: Option<Risk>,
     pub bbox: Option<Extent>,
-    /// Substring of the code or the name.
+    /// Substring of the code, name, address, right holder or responsible party (firm).
     pub q: Option<String>,
     pub stage: Option<Stage>,
     pub include_retired: bool,
@@ -110,6 +110,12 @@ fn push_filter<'a>(qb: &mut QueryBuilder<'a, Postgres>, f: &'a ListFilter) {
         qb.push(" AND (p.code ILIKE ")
             .push_bind(pattern.clone())
             .push(" OR p.name ILIKE ")
+            .push_bind(pattern.clone())
+            .push(" OR p.address ILIKE ")
+            .push_bind(pattern.clone())
+            .push(" OR p.right_holder ILIKE ")
+            .push_bind(pattern.clone())
+            .push(" OR p.responsible_party ILIKE ")
             .push_bind(pattern)
             .push(")");
     }

@@ -18,6 +18,7 @@ mod standards;
 mod stats;
 mod supply;
 mod tiles;
+mod web;
 
 use std::sync::Arc;
 
@@ -70,7 +71,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ogc::router())
         .merge(tiles::router())
         .merge(documents::router(state.config.max_document_bytes))
-        .fallback(|| async { crate::error::ApiError::not_found("no such resource") })
+        .fallback(web::fallback)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             tiles::follow_writes,

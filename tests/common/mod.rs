@@ -131,6 +131,7 @@ pub fn test_config(url: &str) -> Config {
         max_body_bytes: 256 * 1024,
         max_document_bytes: 512 * 1024,
         check_interval_secs: 3600,
+        web_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("web/dist"),
         db_pool: 8,
     }
 }
