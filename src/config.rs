@@ -68,7 +68,12 @@ pub struct Config {
     )]
     pub check_interval_secs: u64,
     /// The built web front end (`npm run build` in web/).
-    #[arg(long, env = "SOILREG_WEB_DIR", default_value = "web/dist", global = true)]
+    #[arg(
+        long,
+        env = "SOILREG_WEB_DIR",
+        default_value = "web/dist",
+        global = true
+    )]
     pub web_dir: PathBuf,
     /// Database connections in the pool.
     #[arg(long, env = "SOILREG_DB_POOL", default_value_t = 16, global = true)]

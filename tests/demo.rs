@@ -39,6 +39,21 @@ async fn the_demo_district_loads_idempotently_with_plausible_parcels_and_histori
     );
 
     assert_eq!(count("SELECT count(*) FROM enterprises").await, 16);
+    for (table, n) in [
+        ("heavy_metal_firms", 5),
+        ("buried_tanks", 4),
+        ("tank_inspections", 4),
+        ("waste_storage_sites", 3),
+        ("new_projects", 2),
+        ("farmland_plots", 6),
+        ("unused_land_patrols", 3),
+    ] {
+        let got: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+            .fetch_one(&pool)
+            .await
+            .expect("count");
+        assert_eq!(got, n, "{table}");
+    }
     assert_eq!(count("SELECT count(*) FROM closed_sites").await, 10);
     assert_eq!(count("SELECT count(*) FROM closed_site_parcels").await, 10);
     assert_eq!(

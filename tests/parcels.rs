@@ -462,6 +462,12 @@ async fn coordinates_captured_on_a_gcj02_basemap_are_stored_in_cgcs2000() {
     let res = app.post("/api/parcels?crs=gcj02", &token, &f).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
     let first = &res.body["geometry"]["coordinates"][0][0][0];
-    assert!((first[0].as_f64().expect("x") - 116.10).abs() < 1e-6, "{first}");
-    assert!((first[1].as_f64().expect("y") - 39.94).abs() < 1e-6, "{first}");
+    assert!(
+        (first[0].as_f64().expect("x") - 116.10).abs() < 1e-6,
+        "{first}"
+    );
+    assert!(
+        (first[1].as_f64().expect("y") - 39.94).abs() < 1e-6,
+        "{first}"
+    );
 }

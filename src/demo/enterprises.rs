@@ -251,6 +251,17 @@ pub async fn load(pool: &PgPool) -> Result<()> {
             }
         }
     }
+    // The other ledgers: a few rows each (statements run one by one).
+    for statement in include_str!("ledgers.sql")
+        .split(";\n")
+        .filter(|s| s.trim().lines().any(|l| !l.trim_start().starts_with("--")))
+    {
+        sqlx::query(statement)
+            .bind(eco)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| anyhow!("demo ledgers: {e}"))?;
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -100,7 +100,10 @@ impl ToCgcs2000 {
                 None,
             )?)
         };
-        Ok(ToCgcs2000 { proj, gcj02: from == Crs::Gcj02 })
+        Ok(ToCgcs2000 {
+            proj,
+            gcj02: from == Crs::Gcj02,
+        })
     }
 
     /// `None` when PROJ cannot transform the position (e.g. far outside the zone).

@@ -14,7 +14,11 @@ use crate::error::ApiError;
 /// Serves `web/dist` (the single-page app falls back to its `index.html`).
 pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
     let path = req.uri().path();
-    if ["/api/", "/ogc/", "/tiles/"].iter().any(|p| path.starts_with(p)) || path == "/healthz" {
+    if ["/api/", "/ogc/", "/tiles/"]
+        .iter()
+        .any(|p| path.starts_with(p))
+        || path == "/healthz"
+    {
         return ApiError::not_found("no such resource").into_response();
     }
     let dir = &state.config.web_dir;
@@ -26,7 +30,9 @@ pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
         )
             .into_response();
     }
-    let service = ServeDir::new(dir).precompressed_gzip().fallback(ServeFile::new(index));
+    let service = ServeDir::new(dir)
+        .precompressed_gzip()
+        .fallback(ServeFile::new(index));
     match service.oneshot(req).await {
         Ok(res) => res.map(Body::new),
         Err(e) => ApiError::internal(e).into_response(),
