@@ -6,7 +6,8 @@ APT_PACKAGES := postgresql-15-postgis-3 libproj-dev libclang-dev pkg-config gdal
 TEST_PG_DIR  := $(CURDIR)/target/test-pg
 PYENV        := $(CURDIR)/target/pyenv
 PY_PACKAGES  := owslib==0.35.0 schemathesis==4.32.5
-TEST_PG_PORT ?= 54330
+# A free loopback port, so a developer's own clusters never collide with the test run.
+TEST_PG_PORT ?= $(shell python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test deps pyenv build release lint bench clean
