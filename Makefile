@@ -7,7 +7,9 @@ TEST_PG_DIR  := $(CURDIR)/target/test-pg
 PYENV        := $(CURDIR)/target/pyenv
 PY_PACKAGES  := owslib==0.35.0 schemathesis==4.32.5
 # A free loopback port, so a developer's own clusters never collide with the test run.
-TEST_PG_PORT ?= $(shell python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+ifndef TEST_PG_PORT
+TEST_PG_PORT := $(shell python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+endif
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test deps pyenv build release lint bench clean
