@@ -11,6 +11,7 @@ pub mod ledgers;
 pub mod lifecycle;
 pub mod parcel;
 pub mod plan;
+pub mod review;
 pub mod rules;
 pub mod sampling;
 pub mod screening;

@@ -12,6 +12,7 @@ mod ledgers;
 pub mod ogc;
 mod parcels;
 mod plan;
+mod reviews;
 mod sampling;
 mod sites;
 mod standards;
@@ -68,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .merge(filings::router())
         .merge(ledgers::router())
         .merge(plan::router())
+        .merge(reviews::router())
         .merge(ogc::router())
         .merge(tiles::router())
         .merge(documents::router(state.config.max_document_bytes))

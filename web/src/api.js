@@ -1,0 +1,54 @@
+// The service's API, always on the page's own origin (nothing is fetched from elsewhere).
+
+/** An API error with the service's `{"error": {"code", "message"}}` shape. */
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.error?.message || `HTTP ${status}`);
+    this.status = status;
+    this.code = body?.error?.code;
+    this.messageZh = body?.error?.message_zh;
+  }
+}
+
+async function getJSON(path, { signal } = {}) {
+  const res = await fetch(path, { signal, headers: { Accept: 'application/json' } });
+  const body = res.status === 204 ? null : await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError(res.status, body);
+  return body;
+}
+
+const enc = encodeURIComponent;
+
+/** Absolute URL template of a vector-tile layer, with an optional CQL2 filter. */
+export function tileUrl(layer, filter = '') {
+  const q = filter ? `?filter=${enc(filter)}` : '';
+  return `${location.origin}/tiles/${layer}/{z}/{x}/{y}${q}`;
+}
+
+export const tileJson = (layer) => getJSON(`/tiles/${layer}`);
+
+/**
+ * A page of the parcel list through OGC API Features with the same CQL2 filter as the map.
+ * `page` is a query string from a previous answer's next/prev link, or null for the first page.
+ */
+export function parcelItems(filter, page, opts) {
+  if (page) return getJSON(`/ogc/collections/parcels/items?${page}`, opts);
+  const q = new URLSearchParams({ limit: '50' });
+  if (filter) q.set('filter', filter);
+  return getJSON(`/ogc/collections/parcels/items?${q}`, opts);
+}
+
+/** The query string of a response's `next` or `prev` link, kept on this origin. */
+export function linkQuery(body, rel) {
+  const link = body?.links?.find((l) => l.rel === rel);
+  return link ? new URL(link.href, location.origin).search.slice(1) : null;
+}
+
+export const searchParcels = (q, opts) => getJSON(`/api/parcels?limit=10&q=${enc(q)}`, opts);
+export const parcel = (code, opts) => getJSON(`/api/parcels/${enc(code)}`, opts);
+export const history = (code, opts) => getJSON(`/api/parcels/${enc(code)}/history`, opts);
+export const exceedances = (code, opts) => getJSON(`/api/parcels/${enc(code)}/exceedances`, opts);
+export const exceedanceReportUrl = (code) => `/api/parcels/${enc(code)}/exceedances.html`;
+export const filings = (code, opts) => getJSON(`/api/filings?parcel=${enc(code)}`, opts);
+export const supplyCheck = (code, use, opts) => getJSON(`/api/parcels/${enc(code)}/supply-check?use=${enc(use)}`, opts);
+export const documentMeta = (id, opts) => getJSON(`/api/documents/${enc(id)}/meta`, opts);

@@ -1,0 +1,180 @@
+// Interface language: Chinese first, English on request. Static labels carry
+// data-i18n (text), data-i18n-placeholder or data-i18n-title; dynamic views re-render
+// through onLangChange.
+import { ENUMS, LAND_USES, RISKS, STAGES, STAGE_GROUPS, TOWNS } from './vocab.js';
+
+const UI = {
+  title: ['门头沟区建设用地土壤污染地块登记', 'Mentougou construction-land soil register'],
+  demo_note: ['示例数据，非官方', 'synthetic demo data, not official'],
+  search_placeholder: ['搜索地块编码、名称、地址或单位', 'Search code, name, address or firm'],
+  search_none: ['未找到地块', 'No parcel found'],
+  filters: ['筛选', 'Filters'],
+  town: ['镇街', 'Town'],
+  stage: ['阶段', 'Stage'],
+  planned_use: ['规划用途', 'Planned use'],
+  risk: ['风险', 'Risk'],
+  all: ['全部', 'All'],
+  stage_groups: ['阶段组', 'Groups'],
+  stages: ['单一阶段', 'Single stages'],
+  clear_filters: ['清除筛选', 'Clear'],
+  cql_label: ['CQL2 筛选条件（地图与列表共用）', 'CQL2 filter (shared by map and list)'],
+  no_filter: ['（无）', '(none)'],
+  parcels: ['地块', 'Parcels'],
+  matched: ['共 {n} 个地块', '{n} parcels'],
+  matched_many: ['超过 10,000 个地块', 'more than 10,000 parcels'],
+  page_of: ['第 {a}–{b} 个', '{a}–{b}'],
+  prev: ['上一页', 'Previous'],
+  next: ['下一页', 'Next'],
+  fit_results: ['缩放至本页', 'Zoom to page'],
+  loading: ['加载中…', 'Loading…'],
+  load_failed: ['加载失败：{m}', 'Failed to load: {m}'],
+  empty_list: ['没有符合条件的地块', 'No parcel matches'],
+  layers: ['图层', 'Layers'],
+  legend: ['图例', 'Legend'],
+  layer_parcels: ['建设用地地块', 'Construction-land parcels'],
+  layer_extent: ['区域范围', 'District extent'],
+  layer_closed_sites: ['关停企业原址', 'Closed-factory sites'],
+  layer_key_units: ['土壤污染重点监管单位', 'Key supervised units'],
+  layer_sampling_points: ['采样点位', 'Sampling points'],
+  layer_farmland_plots: ['耕地、园地', 'Farmland and orchards'],
+  layer_patches: ['卫片图斑', 'Remote-sensing patches'],
+  legend_stages: ['地块生命周期阶段（放大至14级以上显示地块）', 'Parcel lifecycle stage (parcels from zoom 14)'],
+  legend_clusters: ['汇总点（13级及以下）：大小表示地块数量，颜色表示名录内及污染地块占比', 'Clusters (zoom ≤ 13): size = number of parcels, colour = share listed or contaminated'],
+  share_none: ['无', 'none'],
+  share_some: ['25%', '25%'],
+  share_half: ['≥50%', '≥50%'],
+  legend_points: ['采样点最大筛选值倍数：>1 超标（红），≤1 未超（绿）', 'Sampling point worst ratio to screening value: >1 red, ≤1 green'],
+  cluster_popup: ['{n} 个地块 · 名录内 {l} · 污染 {c} · 疑似/调查 {s}', '{n} parcels · listed {l} · contaminated {c} · suspected/surveying {s}'],
+  zoom_in_hint: ['放大查看地块', 'Zoom in for parcels'],
+  close: ['关闭', 'Close'],
+  attributes: ['基本信息', 'Attributes'],
+  code: ['地块编码', 'Code'],
+  name: ['名称', 'Name'],
+  address: ['地址', 'Address'],
+  current_use: ['现状用途', 'Current use'],
+  gb_class: ['GB 36600 用地类别', 'GB 36600 class'],
+  class_n: ['第{n}类用地', 'Class {n}'],
+  land_right: ['土地权属状态', 'Land right'],
+  right_holder: ['权利人', 'Right holder'],
+  responsible_party: ['责任主体', 'Responsible party'],
+  area: ['面积', 'Area'],
+  mu: ['亩', 'mu'],
+  ha: ['公顷', 'ha'],
+  updated_at: ['更新时间', 'Updated'],
+  version: ['版本', 'Version'],
+  timeline: ['生命周期记录', 'Lifecycle'],
+  no_history: ['暂无记录', 'No events recorded'],
+  stage_after: ['此后阶段', 'Stage after'],
+  recorded_by: ['{user}（{dept}）于 {at} 录入', 'recorded by {user} ({dept}) on {at}'],
+  voided: ['已被更正撤销', 'voided by a correction'],
+  documents: ['文件', 'Documents'],
+  exceedances: ['超标检测项', 'Exceedances'],
+  screening_class: ['按第{n}类用地筛选', 'screened against class {n}'],
+  results_n: ['{n} 个检测结果', '{n} results'],
+  item: ['检测项', 'Item'],
+  value: ['检测值', 'Value'],
+  limit: ['限值', 'Limit'],
+  ratio: ['倍数', 'Ratio'],
+  point: ['点位', 'Point'],
+  depth: ['深度', 'Depth'],
+  sampled_on: ['采样日期', 'Sampled'],
+  printable_report: ['打印版报告', 'Printable report'],
+  no_exceedance: ['无超标项', 'No exceedance'],
+  background_excused: ['不超过背景值，不计', 'under background value, not counted'],
+  filings: ['备案', 'Filings'],
+  no_filings: ['暂无备案', 'No filings'],
+  kind: ['类型', 'Kind'],
+  submitter: ['报送单位', 'Submitter'],
+  received_on: ['接收日期', 'Received'],
+  deadline: ['期限', 'Deadline'],
+  status: ['状态', 'Status'],
+  overdue: ['已逾期', 'Overdue'],
+  overdue_since: ['自 {d} 起逾期', 'overdue since {d}'],
+  supply_check: ['供地核查', 'Supply check'],
+  intended_use: ['拟供用途', 'Intended use'],
+  check: ['核查', 'Check'],
+  no_reasons: ['未触发任何规则', 'No rule fired'],
+  clause: ['依据', 'Clause'],
+  details_failed: ['部分信息加载失败', 'Some details failed to load'],
+  lang_switch: ['English', '中文'],
+  lang_switch_title: ['Switch to English', '切换为中文'],
+  show_on_map: ['在地图上定位', 'Show on map'],
+  payload_reason: ['原因', 'Reason'],
+  payload_outcome: ['结论', 'Outcome'],
+  payload_plan: ['方案类型', 'Plan'],
+  payload_exceeded: ['超标项', 'Exceeded'],
+  payload_evaluator: ['评估单位', 'Evaluator'],
+  payload_contractor: ['施工单位', 'Contractor'],
+  payload_quantity: ['转运量', 'Quantity'],
+  payload_destination: ['去向', 'Destination'],
+  payload_deadline: ['期限', 'Deadline'],
+  payload_voids: ['撤销记录', 'Voids event'],
+  payload_planned_on: ['计划日期', 'Planned on'],
+};
+
+const STORE_KEY = 'soilreg.lang';
+let lang = readStoredLang();
+const listeners = [];
+
+function readStoredLang() {
+  try {
+    return localStorage.getItem(STORE_KEY) === 'en' ? 'en' : 'zh';
+  } catch {
+    return 'zh';
+  }
+}
+
+export function getLang() {
+  return lang;
+}
+
+export function setLang(next) {
+  lang = next === 'en' ? 'en' : 'zh';
+  try {
+    localStorage.setItem(STORE_KEY, lang);
+  } catch {
+    // private mode: the choice lasts for this page only
+  }
+  applyStatic();
+  for (const fn of listeners) fn(lang);
+}
+
+export function onLangChange(fn) {
+  listeners.push(fn);
+}
+
+/** A UI string, with {name} placeholders filled from vars. */
+export function t(key, vars = {}) {
+  const entry = UI[key];
+  let s = entry ? entry[lang === 'en' ? 1 : 0] : key;
+  for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, String(v));
+  return s;
+}
+
+const pick = (pair) => (pair ? pair[lang === 'en' ? 1 : 0] : null);
+const byId = (list, id) => list.find((x) => x.id === id);
+
+export const stageName = (id) => byId(STAGES, id)?.[lang] ?? id ?? '—';
+export const groupName = (id) => byId(STAGE_GROUPS, id)?.[lang] ?? id;
+export const townName = (id) => byId(TOWNS, id)?.[lang] ?? id ?? '—';
+export const riskName = (id) => byId(RISKS, id)?.[lang] ?? id ?? '—';
+/** An enumeration value's name (see ENUMS), or the raw value when unknown. */
+export const enumName = (kind, value) => pick(ENUMS[kind]?.[value]) ?? value ?? '—';
+/** A land-use code with its name, e.g. "0701 城镇住宅用地". */
+export function useName(code) {
+  if (!code) return '—';
+  const name = pick(LAND_USES[code]);
+  return name ? `${code} ${name}` : code;
+}
+/** A department code (or a town's 9-digit code) as a name. */
+export function departmentName(code) {
+  return pick(ENUMS.department[code]) ?? (byId(TOWNS, code) ? townName(code) : code);
+}
+
+/** Refreshes every element labelled with data-i18n*. */
+export function applyStatic(root = document) {
+  document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
+  for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
+}
