@@ -70,6 +70,17 @@ async fn the_demo_district_loads_idempotently_with_plausible_parcels_and_histori
         0,
         "high-risk sites put their parcels on the suspected path"
     );
+    let app = common::TestApp {
+        pool: pool.clone(),
+        state: soilreg::AppState::new(pool.clone(), common::test_config("postgres://unused/x")),
+    };
+    let towns = app.get("/api/towns").await.body;
+    assert_eq!(towns["features"].as_array().expect("towns").len(), 13);
+    assert_eq!(towns["features"][0]["properties"]["synthetic"], true);
+    assert_eq!(
+        app.get("/api/district").await.body["geometry"]["type"],
+        "MultiPolygon"
+    );
     // Every parcel valid, inside the district and its own town, overlapping no other.
     assert_eq!(
         count("SELECT count(*) FROM parcels WHERE NOT ST_IsValid(geom)").await,

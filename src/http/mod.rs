@@ -6,6 +6,7 @@ mod enterprises;
 mod events;
 pub mod extract;
 mod filings;
+mod geography;
 mod health;
 mod key_units;
 mod ledgers;
@@ -56,6 +57,7 @@ pub fn router(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
     Router::new()
         .merge(health::router())
+        .merge(geography::router())
         .merge(parcels::router())
         .merge(events::router())
         .merge(enterprises::router())

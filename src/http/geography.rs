@@ -1,0 +1,45 @@
+//! `/api/district` and `/api/towns`: the district outline and town boundaries for the map
+//! (synthetic in the demo district; see fixtures/README.md).
+
+use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use serde_json::Value;
+
+use super::AppState;
+use crate::error::ApiResult;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/district", get(district))
+        .route("/api/towns", get(towns))
+}
+
+fn geojson(v: Value) -> Response {
+    ([(CONTENT_TYPE, "application/geo+json")], v.to_string()).into_response()
+}
+
+async fn district(State(state): State<AppState>) -> ApiResult<Response> {
+    let v: Option<Value> = sqlx::query_scalar(
+        "SELECT json_build_object('type', 'Feature', 'id', 'district', 'geometry', ST_AsGeoJSON(boundary, 6, 0)::json,
+                'properties', json_build_object('name', name, 'synthetic', synthetic)) FROM district WHERE id = 1",
+    )
+    .fetch_optional(&state.pool)
+    .await?;
+    Ok(geojson(v.unwrap_or(Value::Null)))
+}
+
+async fn towns(State(state): State<AppState>) -> ApiResult<Response> {
+    let v: Value = sqlx::query_scalar(
+        "SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
+                    'type', 'Feature', 'id', code, 'geometry', ST_AsGeoJSON(boundary, 6, 0)::json,
+                    'properties', json_build_object('code', code, 'name_zh', name_zh, 'name_en', name_en, 'synthetic', synthetic))
+                    ORDER BY code), '[]'))
+           FROM towns",
+    )
+    .fetch_one(&state.pool)
+    .await?;
+    Ok(geojson(v))
+}
