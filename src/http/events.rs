@@ -82,32 +82,7 @@ pub fn parse_new_event(body: &Value) -> ApiResult<NewEvent> {
     let payload = obj.get("payload").cloned().unwrap_or(Value::Null);
     let event = Event::parse(kind, &payload, occurred_on)
         .map_err(|e| FieldError::new(e.field, "invalid_payload", e.message))?;
-    let documents = match obj.get("documents") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(ids)) => ids
-            .iter()
-            .map(|v| {
-                v.as_str()
-                    .and_then(DocumentId::parse)
-                    .map(|d| d.as_str().to_owned())
-            })
-            .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| {
-                FieldError::new(
-                    "documents",
-                    "invalid_document",
-                    "documents must be SHA-256 document ids",
-                )
-            })?,
-        Some(_) => {
-            return Err(FieldError::new(
-                "documents",
-                "invalid_document",
-                "documents must be a list",
-            )
-            .into())
-        }
-    };
+    let documents = document_ids(obj.get("documents"))?;
     let note = match obj.get("note") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) if s.chars().count() <= 2000 => {
@@ -144,6 +119,36 @@ fn refused_by(reason: &Reason) -> ApiError {
         .with("clause", json!(reason.clause))
         .with("message_zh", json!(reason.message_zh))
         .with("facts", reason.facts.clone())
+}
+
+/// A list of document ids (SHA-256), as events and filings reference them; absent is empty.
+pub fn document_ids(value: Option<&Value>) -> ApiResult<Vec<String>> {
+    let bad = |m: &str| ApiError::from(FieldError::new("documents", "invalid_document", m));
+    match value {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(ids)) => ids
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .and_then(DocumentId::parse)
+                    .map(|d| d.as_str().to_owned())
+            })
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| bad("documents must be SHA-256 document ids")),
+        Some(_) => Err(bad("documents must be a list")),
+    }
+}
+
+/// An optional event carried inside another request (a filing review, a review decision);
+/// its errors name `event.<field>`.
+pub fn nested_event(value: Option<&Value>) -> ApiResult<Option<NewEvent>> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(e) => parse_new_event(e).map(Some).map_err(|mut err| {
+            err.field = err.field.map(|f| format!("event.{f}"));
+            err
+        }),
+    }
 }
 
 /// Appends an event to a locked parcel, checking the actor's rights, the documents,

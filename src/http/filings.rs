@@ -8,14 +8,13 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
-use super::events::{append_checked, parse_new_event};
+use super::events::{append_checked, document_ids, nested_event};
 use super::extract::{Actor, JsonBody, Params};
 use super::AppState;
 use crate::clock;
 use crate::db;
 use crate::db::filings::{Filing, FilingFilter, NewFiling};
 use crate::domain::access::Action;
-use crate::domain::document::DocumentId;
 use crate::domain::filing::{FilingKind, FilingStatus};
 use crate::domain::parcel::FieldError;
 use crate::error::{ApiError, ApiResult};
@@ -122,32 +121,7 @@ async fn create(
         .into());
     }
     let deadline = date(obj, "deadline")?;
-    let documents: Vec<String> = match obj.get("documents") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(a)) => a
-            .iter()
-            .map(|v| {
-                v.as_str()
-                    .and_then(DocumentId::parse)
-                    .map(|d| d.as_str().to_owned())
-            })
-            .collect::<Option<_>>()
-            .ok_or_else(|| {
-                FieldError::new(
-                    "documents",
-                    "invalid_document",
-                    "documents must be document ids",
-                )
-            })?,
-        Some(_) => {
-            return Err(FieldError::new(
-                "documents",
-                "invalid_document",
-                "documents must be a list",
-            )
-            .into())
-        }
-    };
+    let documents = document_ids(obj.get("documents"))?;
     let mut tx = state.pool.begin().await?;
     let parcel = db::parcels::lock(&mut tx, &code).await?.ok_or_else(|| {
         FieldError::new(
@@ -242,13 +216,7 @@ async fn review(
         })?;
     let reason = text(obj, "reason", next == FilingStatus::Returned)?;
     let reviewer = text(obj, "reviewer", false)?;
-    let event = match obj.get("event") {
-        None | Some(Value::Null) => None,
-        Some(e) => Some(parse_new_event(e).map_err(|mut err| {
-            err.field = err.field.map(|f| format!("event.{f}"));
-            err
-        })?),
-    };
+    let event = nested_event(obj.get("event"))?;
 
     let mut tx = state.pool.begin().await?;
     let today = clock::today();

@@ -1,5 +1,6 @@
 //! HTTP: one module per resource; handlers parse, call the domain and db, shape the response.
 
+mod csv_export;
 mod documents;
 mod enforcement;
 mod enterprises;

@@ -2,15 +2,14 @@
 //! supply check, a decision per parcel (which can record a lifecycle or land event), and minutes.
 
 use axum::extract::{Path, State};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 use sqlx::PgConnection;
 
-use super::events::{append_checked, parse_new_event};
+use super::events::{append_checked, nested_event};
 use super::extract::{Actor, JsonBody};
 use super::AppState;
 use crate::clock;
@@ -224,13 +223,7 @@ async fn decide(
         )
         .into());
     }
-    let event = match body.get("event") {
-        None | Some(Value::Null) => None,
-        Some(e) => Some(parse_new_event(e).map_err(|mut err| {
-            err.field = err.field.map(|f| format!("event.{f}"));
-            err
-        })?),
-    };
+    let event = nested_event(body.get("event"))?;
     let mut tx = state.pool.begin().await?;
     let on_agenda: Option<i64> = sqlx::query_scalar(
         "SELECT p.id FROM review_agenda a JOIN parcels p ON p.id = a.parcel_id WHERE a.session_id = $1 AND p.code = $2",
@@ -323,23 +316,7 @@ const HEADERS: [&str; 7] = [
 async fn minutes_csv(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult<Response> {
     let mut conn = state.pool.acquire().await?;
     let s = session_json(&mut conn, id).await?;
-    let mut w = csv::Writer::from_writer(Vec::from("\u{feff}".as_bytes()));
-    w.write_record(HEADERS).map_err(ApiError::internal)?;
-    for r in rows(&s) {
-        w.write_record(&r).map_err(ApiError::internal)?;
-    }
-    let bytes = w.into_inner().map_err(ApiError::internal)?;
-    Ok((
-        [
-            (CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                CONTENT_DISPOSITION,
-                "attachment; filename=\"review-minutes.csv\"",
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    super::csv_export::csv_response(&HEADERS, rows(&s), "review-minutes.csv")
 }
 
 fn escape(s: &str) -> String {

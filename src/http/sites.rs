@@ -353,23 +353,7 @@ async fn export_rows(state: &AppState, uri: &Uri) -> ApiResult<Vec<[String; 16]>
 
 async fn export_csv(State(state): State<AppState>, uri: Uri) -> ApiResult<Response> {
     let rows = export_rows(&state, &uri).await?;
-    let mut w = csv::Writer::from_writer(Vec::from("\u{feff}".as_bytes()));
-    w.write_record(HEADERS).map_err(ApiError::internal)?;
-    for r in &rows {
-        w.write_record(r).map_err(ApiError::internal)?;
-    }
-    let bytes = w.into_inner().map_err(ApiError::internal)?;
-    Ok((
-        [
-            (CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                CONTENT_DISPOSITION,
-                "attachment; filename=\"screening-ledger.csv\"",
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    super::csv_export::csv_response(&HEADERS, &rows, "screening-ledger.csv")
 }
 
 async fn export_xlsx(State(state): State<AppState>, uri: Uri) -> ApiResult<Response> {

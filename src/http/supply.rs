@@ -3,7 +3,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -348,39 +348,28 @@ fn verdict_zh(row: &Value) -> &'static str {
 }
 
 fn csv_report(rows: &[Value]) -> ApiResult<Response> {
-    let mut w = csv::Writer::from_writer(Vec::from("\u{feff}".as_bytes()));
-    w.write_record([
-        "序号",
-        "地块编码",
-        "拟供地用途",
-        "计划供地时间",
-        "结论",
-        "依据",
-    ])
-    .map_err(ApiError::internal)?;
-    for r in rows {
-        w.write_record([
+    let lines = rows.iter().map(|r| {
+        [
             r["row"].to_string(),
             r["code"].as_str().unwrap_or("").to_owned(),
             r["intended_use"].as_str().unwrap_or("").to_owned(),
             r["planned_on"].as_str().unwrap_or("").to_owned(),
             verdict_zh(r).to_owned(),
             reason_text(r),
-        ])
-        .map_err(ApiError::internal)?;
-    }
-    let bytes = w.into_inner().map_err(ApiError::internal)?;
-    Ok((
-        [
-            (CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                CONTENT_DISPOSITION,
-                "attachment; filename=\"supply-check.csv\"",
-            ),
+        ]
+    });
+    super::csv_export::csv_response(
+        &[
+            "序号",
+            "地块编码",
+            "拟供地用途",
+            "计划供地时间",
+            "结论",
+            "依据",
         ],
-        bytes,
+        lines,
+        "supply-check.csv",
     )
-        .into_response())
 }
 
 fn escape(s: &str) -> String {
