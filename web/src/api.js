@@ -26,6 +26,9 @@ export function tileUrl(layer, filter = '') {
 }
 
 export const tileJson = (layer) => getJSON(`/tiles/${layer}`);
+/** The district outline (a Feature) and the towns (a FeatureCollection); services before 2026-11-29 lack them. */
+export const district = () => getJSON('/api/district');
+export const towns = () => getJSON('/api/towns');
 
 /**
  * A page of the parcel list through OGC API Features with the same CQL2 filter as the map.

@@ -22,6 +22,7 @@ export const SHARE_STOPS = [
 
 export const COLORS = {
   extent: '#4a5a6a',
+  town: '#8a96a3',
   closedSite: '#8d5a3c',
   keyUnit: '#1d3557',
   pointOver: '#d32f2f',
@@ -39,14 +40,16 @@ export function boundsPolygon([w, s, e, n]) {
   };
 }
 
-function vector(layer, maxzoom = 16) {
-  return { type: 'vector', tiles: [tileUrl(layer)], minzoom: 0, maxzoom, bounds: DISTRICT_BOUNDS, attribution: '' };
+// Tiles past z16 are overzoomed: parcels are unsimplified from z16 on, so nothing is lost.
+function vector(layer, filter = '') {
+  return { type: 'vector', tiles: [tileUrl(layer, filter)], minzoom: 0, maxzoom: 16, bounds: DISTRICT_BOUNDS };
 }
 
 /** Which style layers each entry of the layer panel switches. */
 export const LAYER_GROUPS = {
   parcels: ['parcel-clusters', 'parcels-fill', 'parcels-line', 'parcels-selected'],
   extent: ['extent-line'],
+  towns: ['towns-line'],
   farmland_plots: ['farmland-fill', 'farmland-line'],
   patches: ['patches-fill', 'patches-line'],
   closed_sites: ['closed-sites-fill', 'closed-sites-line'],
@@ -57,13 +60,15 @@ export const LAYER_GROUPS = {
 /** Layers that answer a click with a popup of their properties. */
 export const POPUP_LAYERS = ['closed-sites-fill', 'key-units', 'sampling-points', 'farmland-fill', 'patches-fill'];
 
-export function buildStyle() {
+/** The whole style; `parcelFilter` is the CQL2 text the parcel tiles start with. */
+export function buildStyle(parcelFilter = '') {
   return {
     version: 8,
     name: 'soilreg',
     sources: {
       extent: { type: 'geojson', data: boundsPolygon(DISTRICT_BOUNDS) },
-      parcels: vector('parcels'),
+      towns: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
+      parcels: vector('parcels', parcelFilter),
       'closed-sites': vector('closed-sites'),
       'key-units': vector('key-units'),
       'sampling-points': vector('sampling-points'),
@@ -78,6 +83,12 @@ export function buildStyle() {
         type: 'line',
         source: 'extent',
         paint: { 'line-color': COLORS.extent, 'line-width': 1.5, 'line-dasharray': [4, 3] },
+      },
+      {
+        id: 'towns-line',
+        type: 'line',
+        source: 'towns',
+        paint: { 'line-color': COLORS.town, 'line-width': 1, 'line-dasharray': [6, 2, 1, 2] },
       },
       {
         id: 'farmland-fill',

@@ -1,0 +1,569 @@
+#!/usr/bin/env node
+// End-to-end test of the map front end against a running soilreg with the demo district.
+//
+//   node e2e/run.mjs [BASE_URL] [ARTIFACTS_DIR]
+//
+// Drives Debian's Chromium (/usr/bin/chromium, or $CHROMIUM) headless with SwiftShader
+// WebGL through playwright-core, saves a screenshot after each step, prints a report and
+// the first meaningful paint, and exits 0 only when every check passes.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const BASE = (process.argv[2] || 'http://127.0.0.1:8090').replace(/\/$/, '');
+const ARTIFACTS = process.argv[3] ? resolve(process.argv[3]) : resolve(WEB_DIR, '../tests/artifacts/e2e');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const VIEWPORT = { width: 1440, height: 900 };
+const WAIT = 45_000;
+
+const results = [];
+const requests = [];
+const consoleErrors = [];
+const timings = {};
+const notes = [];
+let geographyServed = true;
+let shot = 0;
+
+// ---------------------------------------------------------------- helpers (Node side)
+
+async function api(path) {
+  const res = await fetch(`${BASE}${path}`, { headers: { Accept: 'application/json' } });
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+  return res.json();
+}
+
+function bbox(geometry) {
+  const b = [Infinity, Infinity, -Infinity, -Infinity];
+  const walk = (c) =>
+    typeof c[0] === 'number'
+      ? ((b[0] = Math.min(b[0], c[0])), (b[1] = Math.min(b[1], c[1])), (b[2] = Math.max(b[2], c[0])), (b[3] = Math.max(b[3], c[1])))
+      : c.forEach(walk);
+  walk(geometry.coordinates);
+  return b;
+}
+
+/** Distance in metres between two [lon, lat] points (equirectangular, fine at this scale). */
+function metres([x1, y1], [x2, y2]) {
+  const k = Math.PI / 180;
+  const dx = (x2 - x1) * k * Math.cos(((y1 + y2) / 2) * k);
+  const dy = (y2 - y1) * k;
+  return Math.hypot(dx, dy) * 6_371_000;
+}
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+/** Saves a numbered screenshot; returns its file name. */
+async function snap(page, name) {
+  shot += 1;
+  const file = `${String(shot).padStart(2, '0')}-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`;
+  await page.screenshot({ path: join(ARTIFACTS, file) }).catch(() => {});
+  return file;
+}
+
+async function step(name, page, fn) {
+  const started = Date.now();
+  let detail = '';
+  let ok = true;
+  try {
+    detail = (await fn()) ?? '';
+  } catch (e) {
+    ok = false;
+    detail = e.message.split('\n')[0];
+  }
+  const file = await snap(page, name);
+  results.push({ name, ok, detail, ms: Date.now() - started, screenshot: file });
+  console.log(`${ok ? 'PASS' : 'FAIL'}  ${name}  (${Date.now() - started} ms)${detail ? `  — ${detail}` : ''}`);
+  return ok;
+}
+
+function exceedanceFixture(code) {
+  const item = (name, name_en, cas, value, limit, level) => ({
+    item_no: '1', cas, name, name_en, value_mgkg: value, limit_mgkg: limit, level, ratio: value / limit,
+    background_excused: false, point_id: 'S1', depth_top_m: 0, depth_bottom_m: 0.5, sampled_on: '2023-05-10', result_id: 1,
+  });
+  return {
+    parcel: code, class: 2, verdict: 'over_intervention', results: 12,
+    items: [item('砷', 'Arsenic', '7440-38-2', 150, 140, 'intervention'), item('铅', 'Lead', '7439-92-1', 900, 800, 'screening')],
+  };
+}
+
+function filingFixture(code, doc) {
+  return {
+    count: 1,
+    filings: [{
+      id: 1, parcel: code, kind: 'survey_report', submitter: '示例环境咨询公司', received_on: '2023-05-20', status: 'under_review',
+      reviewer: null, return_reason: null, deadline: '2023-06-30', overdue: true, overdue_since: '2023-07-01', event_id: null,
+      documents: [doc], version: 2, created_at: '2023-05-20T02:00:00Z', updated_at: '2023-07-01T02:00:00Z',
+    }],
+  };
+}
+
+function geographyFixture() {
+  const poly = (ring) => ({ type: 'Polygon', coordinates: [[...ring, ring[0]]] });
+  const [w, m, e, s, n] = [115.45, 115.85, 116.15, 39.82, 40.15];
+  const town = (code, name_zh, name_en, ring) => ({
+    type: 'Feature', id: code, geometry: poly(ring), properties: { code, name_zh, name_en, synthetic: true },
+  });
+  return {
+    district: {
+      type: 'Feature', id: 'district', geometry: poly([[w, 39.9], [m, s], [e, 39.85], [e, n], [m, n], [w, 40.05]]),
+      properties: { name: '门头沟区（示例）', synthetic: true },
+    },
+    towns: {
+      type: 'FeatureCollection',
+      features: [
+        town('110109106', '斋堂镇', 'Zhaitang', [[w, 39.9], [m, s], [m, n], [w, 40.05]]),
+        town('110109001', '大峪街道', 'Dayu', [[m, s], [e, 39.85], [e, n], [m, n]]),
+      ],
+    },
+  };
+}
+
+// ---------------------------------------------------------------- helpers (page side)
+
+/** Resolves when the map has stopped moving and every tile is loaded. */
+const settle = (page) =>
+  page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const m = window.__map;
+        const check = () => (!m.isMoving() && m.loaded() ? resolve() : m.once('idle', () => resolve()));
+        requestAnimationFrame(() => requestAnimationFrame(check));
+      }),
+  );
+
+const rendered = (page, layers) =>
+  page.evaluate(
+    (layers) => window.__map.queryRenderedFeatures({ layers }).map((f) => ({ ...f.properties })),
+    layers,
+  );
+
+/** Counts canvas pixels that differ from the plain background, read in the frame just drawn. */
+const paintedPixels = (page) =>
+  page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const m = window.__map;
+        m.once('render', () => {
+          const canvas = m.getCanvas();
+          const gl = canvas.getContext('webgl2') || canvas.getContext('webgl');
+          const { drawingBufferWidth: w, drawingBufferHeight: h } = gl;
+          const px = new Uint8Array(w * h * 4);
+          gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, px);
+          const plain = [
+            [0xee, 0xf0, 0xea],
+            [0xfb, 0xfb, 0xf8],
+          ];
+          let painted = 0;
+          const colours = new Set();
+          for (let i = 0; i < px.length; i += 4) {
+            const [r, g, b] = [px[i], px[i + 1], px[i + 2]];
+            if (plain.some(([pr, pg, pb]) => Math.abs(r - pr) + Math.abs(g - pg) + Math.abs(b - pb) < 12)) continue;
+            painted += 1;
+            if (colours.size < 5000) colours.add((r << 16) | (g << 8) | b);
+          }
+          resolve({ painted, total: w * h, colours: colours.size, dataUrlLength: canvas.toDataURL('image/png').length });
+        });
+        m.triggerRepaint();
+      }),
+  );
+
+const fitTo = (page, b, opts = {}) =>
+  page.evaluate(
+    ([b, opts]) => window.__map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 80, maxZoom: 17, duration: 0, ...opts }),
+    [b, opts],
+  );
+
+const listState = (page) =>
+  page.evaluate(() => {
+    const el = document.querySelector('#list');
+    return { matched: el.dataset.matched, loading: el.dataset.loading === 'true', rows: el.querySelectorAll('li[data-code]').length };
+  });
+
+async function waitListLoaded(page, previous) {
+  await page.waitForFunction(
+    (prev) => {
+      const el = document.querySelector('#list');
+      return el.dataset.loading !== 'true' && el.dataset.matched !== undefined && el.dataset.matched !== prev;
+    },
+    previous,
+    { timeout: WAIT },
+  );
+  return listState(page);
+}
+
+// ---------------------------------------------------------------- the test
+
+async function main() {
+  assert(existsSync(CHROMIUM), `${CHROMIUM} not found: apt-get install -y chromium (or set CHROMIUM)`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  for (const f of readdirSync(ARTIFACTS)) if (/^\d\d-.*\.png$/.test(f)) rmSync(join(ARTIFACTS, f)); // the last run's
+  const baseHost = new URL(BASE).host;
+
+  // Fixtures from the demo district: a listed parcel with a history, and a far-away parcel to search for.
+  const listed = (await api('/api/parcels?stage=listed&limit=1')).features[0];
+  assert(listed, 'the demo district has no listed parcel');
+  const P = listed.properties.code;
+  const history = await api(`/api/parcels/${encodeURIComponent(P)}/history`);
+  assert(history.events.length > 0, `${P} has no history`);
+  const far = (await api('/api/parcels?town=110109106&limit=1')).features[0]; // 斋堂镇, far west
+  assert(far, 'the demo district has no parcel in 斋堂镇');
+  const Q = far.properties;
+
+  // Services built before /api/district and /api/towns answer 404: the page then draws the
+  // TileJSON extent instead, and those two 404s are expected rather than errors.
+  geographyServed = (await fetch(`${BASE}/api/towns`)).ok;
+  if (!geographyServed) notes.push('the service has no /api/district or /api/towns (404): the page drew the TileJSON extent instead');
+
+  const profile = mkdtempSync(join(tmpdir(), 'soilreg-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: VIEWPORT,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  context.on('request', (r) => requests.push({ url: r.url(), type: r.resourceType() }));
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const url = m.location()?.url ?? '';
+    if (!geographyServed && /\/api\/(district|towns)$/.test(url) && m.text().includes('404')) return; // expected, see NOTE
+    consoleErrors.push(`console: ${m.text()} ${url}`);
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  page.on('response', (r) => r.status() >= 500 && consoleErrors.push(`HTTP ${r.status()} ${r.url()}`));
+
+  try {
+    // 1. The page loads and the map renders parcels.
+    await step('map renders parcels', page, async () => {
+      const t0 = Date.now();
+      await page.goto(`${BASE}/`, { waitUntil: 'domcontentloaded' });
+      await page.waitForFunction(() => window.__map && window.__firstParcelsIdleMs, null, { timeout: WAIT });
+      timings.firstParcelsIdleWallMs = Date.now() - t0;
+      Object.assign(
+        timings,
+        await page.evaluate(() => {
+          const nav = performance.getEntriesByType('navigation')[0];
+          return {
+            firstParcelsIdleMs: Math.round(window.__firstParcelsIdleMs),
+            domContentLoadedMs: Math.round(nav.domContentLoadedEventEnd),
+            loadMs: Math.round(nav.loadEventEnd),
+          };
+        }),
+      );
+      await settle(page);
+      const clusters = await rendered(page, ['parcel-clusters']);
+      const total = clusters.reduce((n, f) => n + f.count, 0);
+      assert(clusters.length > 0, 'no parcel clusters rendered at the district view');
+      if (geographyServed) {
+        const towns = await rendered(page, ['towns-line']);
+        assert(towns.length > 0, 'the service serves /api/towns but no town boundary is drawn');
+      }
+      const px = await paintedPixels(page);
+      assert(px.painted > px.total * 0.002 && px.colours > 3, `canvas looks blank (${px.painted} painted pixels, ${px.colours} colours)`);
+      return `${clusters.length} clusters holding ${total} parcels; ${px.painted} of ${px.total} pixels painted, ${px.colours} colours`;
+    });
+
+    // 2. Flying to a known parcel shows it as a polygon.
+    const pBox = bbox(listed.geometry);
+    await step('known parcel rendered after flying to it', page, async () => {
+      await fitTo(page, pBox, { duration: 800 });
+      await settle(page);
+      const codes = (await rendered(page, ['parcels-fill'])).map((f) => f.code);
+      assert(codes.includes(P), `${P} not among ${codes.length} rendered parcels`);
+      return `${P} among ${codes.length} rendered parcels at zoom ${(await page.evaluate(() => window.__map.getZoom())).toFixed(1)}`;
+    });
+
+    // 3. A filter changes both the map and the list, through one CQL2 text.
+    await step('filter changes map and list', page, async () => {
+      const centre = [(pBox[0] + pBox[2]) / 2, (pBox[1] + pBox[3]) / 2];
+      await page.evaluate((c) => window.__map.jumpTo({ center: c, zoom: 14.3 }), centre);
+      await settle(page);
+      const before = await rendered(page, ['parcels-fill']);
+      const listBefore = await listState(page);
+      const tileRequestsBefore = requests.filter((r) => r.url.includes('/tiles/parcels/') && r.url.includes('filter=')).length;
+
+      await page.selectOption('#filters select[name=stage]', 'listed');
+      const listAfter = await waitListLoaded(page, listBefore.matched);
+      await settle(page);
+      const after = await rendered(page, ['parcels-fill']);
+      const expected = await api(`/ogc/collections/parcels/items?limit=1&filter=${encodeURIComponent("stage = 'listed'")}`);
+
+      assert(Number(listAfter.matched) === expected.numberMatched, `list says ${listAfter.matched}, the API ${expected.numberMatched}`);
+      assert(Number(listAfter.matched) < Number(listBefore.matched), 'the list count did not change');
+      assert(after.length > 0 && after.length < before.length, `rendered parcels ${before.length} → ${after.length}`);
+      assert(after.every((f) => f.stage === 'listed'), 'a parcel of another stage is still drawn');
+      assert(after.some((f) => f.code === P), `${P} (listed) vanished`);
+      const filtered = requests.filter((r) => r.url.includes('/tiles/parcels/') && r.url.includes('filter=')).length;
+      assert(filtered > tileRequestsBefore, 'no filtered tile was requested');
+
+      // A second criterion joins the first with AND in the same text.
+      const town = listed.properties.town;
+      await page.selectOption('#filters select[name=town]', town);
+      const listBoth = await waitListLoaded(page, listAfter.matched).catch(() => listState(page));
+      const cql = await page.textContent('#filters [data-cql]');
+      const both = await api(`/ogc/collections/parcels/items?limit=1&filter=${encodeURIComponent(cql)}`);
+      assert(cql === `town = '${town}' AND stage = 'listed'`, `unexpected CQL2 text: ${cql}`);
+      assert(Number(listBoth.matched) === both.numberMatched, `list ${listBoth.matched} ≠ API ${both.numberMatched} for ${cql}`);
+      await settle(page);
+      await snap(page, 'filtered by stage and town');
+
+      await page.click('#filters [data-act=clear]');
+      const listCleared = await waitListLoaded(page, listBoth.matched);
+      assert(listCleared.matched === listBefore.matched, `cleared list ${listCleared.matched} ≠ ${listBefore.matched}`);
+
+      // The next page follows the answer's keyset link.
+      const firstPage = await page.$$eval('#list li[data-code]', (els) => els.map((e) => e.dataset.code));
+      await page.click('#list [data-act=next]');
+      await page.waitForFunction((first) => {
+        const li = document.querySelector('#list li[data-code]');
+        return document.querySelector('#list').dataset.loading !== 'true' && li && li.dataset.code !== first;
+      }, firstPage[0], { timeout: WAIT });
+      const secondPage = await page.$$eval('#list li[data-code]', (els) => els.map((e) => e.dataset.code));
+      assert(secondPage.length === 50 && !secondPage.some((c) => firstPage.includes(c)), 'the second page repeats the first');
+      assert(!(await page.isDisabled('#list [data-act=prev]')), 'no way back to the first page');
+      await settle(page);
+      return `list ${listBefore.matched} → ${listAfter.matched} (stage) → ${listBoth.matched} (stage and town) → ${listCleared.matched}, next page ${secondPage[0]}…; rendered ${before.length} → ${after.length}; CQL2 "${cql}"`;
+    });
+
+    // 4. The search box flies to a parcel.
+    await step('search flies to a parcel', page, async () => {
+      const startCentre = await page.evaluate(() => window.__map.getCenter().toArray());
+      await page.fill('#search input', Q.name);
+      await page.press('#search input', 'Enter');
+      await page.waitForFunction((code) => document.querySelector('#panel')?.dataset.code === code, Q.code, { timeout: WAIT });
+      await page.waitForTimeout(100);
+      await settle(page);
+      const centre = await page.evaluate(() => window.__map.getCenter().toArray());
+      const qBox = bbox(far.geometry);
+      const target = [(qBox[0] + qBox[2]) / 2, (qBox[1] + qBox[3]) / 2];
+      const off = metres(centre, target);
+      const moved = metres(startCentre, centre);
+      assert(off < 150, `map centre is ${off.toFixed(0)} m from ${Q.code}`);
+      assert(moved > 1000, `map moved only ${moved.toFixed(0)} m`);
+      const codes = (await rendered(page, ['parcels-fill'])).map((f) => f.code);
+      assert(codes.includes(Q.code), `${Q.code} not rendered after the search`);
+      return `"${Q.name}" → centre ${off.toFixed(0)} m from ${Q.code}, moved ${(moved / 1000).toFixed(1)} km`;
+    });
+
+    // 5. Clicking a parcel opens the panel with its lifecycle.
+    await step('detail panel shows the timeline', page, async () => {
+      await fitTo(page, pBox);
+      await settle(page);
+      const point = await page.evaluate(
+        ([code, b]) => {
+          const m = window.__map;
+          const candidates = [[(b[0] + b[2]) / 2, (b[1] + b[3]) / 2]];
+          for (let i = 1; i < 8; i++) for (let j = 1; j < 8; j++) candidates.push([b[0] + ((b[2] - b[0]) * i) / 8, b[1] + ((b[3] - b[1]) * j) / 8]);
+          for (const c of candidates) {
+            const p = m.project(c);
+            if (m.queryRenderedFeatures([p.x, p.y], { layers: ['parcels-fill'] }).some((f) => f.properties.code === code)) return [p.x, p.y];
+          }
+          return null;
+        },
+        [P, pBox],
+      );
+      assert(point, `no clickable point on ${P}`);
+      const box = await page.locator('#map').boundingBox();
+      await page.mouse.click(box.x + point[0], box.y + point[1]);
+      await page.waitForFunction(
+        ([code, n]) =>
+          document.querySelector('#panel')?.dataset.code === code &&
+          document.querySelectorAll('#panel [data-section=history] .timeline li.event').length === n &&
+          !document.querySelector('#panel [data-loading]'),
+        [P, history.events.length],
+        { timeout: WAIT },
+      );
+      const panel = await page.textContent('#panel');
+      const last = history.events[history.events.length - 1];
+      assert(panel.includes('亩') && panel.includes('公顷') && panel.includes('m²'), 'area is not shown in m², 亩 and 公顷');
+      assert(/\d{4}年\d{1,2}月\d{1,2}日/.test(panel), 'dates are not in Chinese convention');
+      const stages = await page.$$eval('#panel .timeline li.event .chip', (els) => els.map((e) => e.textContent));
+      assert(stages.length === history.events.length, 'a timeline event lacks its stage');
+
+      const supply = await api(`/api/parcels/${encodeURIComponent(P)}/supply-check?use=0701`);
+      const shown = await page.getAttribute('#panel [data-section=supply] [data-verdict]', 'data-verdict');
+      assert(shown === supply.verdict, `supply verdict shown ${shown}, API ${supply.verdict}`);
+      await page.selectOption('#panel select[name=supply-use]', '1001');
+      const industrial = await api(`/api/parcels/${encodeURIComponent(P)}/supply-check?use=1001`);
+      await page.waitForFunction(
+        (v) => document.querySelector('#panel [data-section=supply] [data-verdict]')?.dataset.verdict === v &&
+          document.querySelector('#panel select[name=supply-use]')?.value === '1001',
+        industrial.verdict,
+        { timeout: WAIT },
+      );
+      return `${history.events.length} events (last: ${last.kind} → ${last.stage_after}); supply 0701 ${supply.verdict}, 1001 ${industrial.verdict}`;
+    });
+
+    // 5b. The demo district has no samples or filings: answer those two requests in the
+    // browser (shapes as the service sends them) so their rendering is checked too.
+    await step('panel renders exceedances and overdue filings', page, async () => {
+      const enc = encodeURIComponent(P);
+      const doc = 'a'.repeat(64);
+      await page.route(`**/api/parcels/${enc}/exceedances`, (r) => r.fulfill({ json: exceedanceFixture(P) }));
+      await page.route(`**/api/filings?parcel=${enc}`, (r) => r.fulfill({ json: filingFixture(P, doc) }));
+      await page.route(`**/api/documents/${doc}/meta`, (r) =>
+        r.fulfill({ json: { id: doc, filename: '调查报告.pdf', content_type: 'application/pdf', size_bytes: 1024 } }),
+      );
+      try {
+        await page.fill('#search input', P);
+        await page.press('#search input', 'Enter');
+        await page.waitForFunction(
+          () =>
+            document.querySelectorAll('#panel [data-section=exceedances] tbody tr').length === 2 &&
+            document.querySelector('#panel [data-section=filings] .badge.bad') &&
+            document.querySelector('#panel [data-section=filings] a')?.textContent === '调查报告.pdf',
+          null,
+          { timeout: WAIT },
+        );
+        const text = await page.textContent('#panel');
+        assert(text.includes('超过管制值') && text.includes('砷'), 'exceedance verdict or item missing');
+        assert(text.includes('已逾期') && text.includes('2023年6月30日'), 'overdue filing or its deadline missing');
+        await page.locator('#panel [data-section=exceedances]').scrollIntoViewIfNeeded();
+      } finally {
+        await page.unrouteAll();
+      }
+      return '2 exceedances (over intervention), 1 overdue filing with its document';
+    });
+
+    // 6. The language switch changes the labels.
+    await step('language switch to English and back', page, async () => {
+      await page.click('#lang');
+      await page.waitForFunction(() => document.documentElement.lang === 'en', null, { timeout: WAIT });
+      const title = await page.textContent('h1');
+      const panel = await page.textContent('#panel');
+      const legend = await page.textContent('#layers');
+      assert(title.startsWith('Mentougou'), `title not translated: ${title}`);
+      assert(panel.includes('Lifecycle') && panel.includes('mu') && panel.includes(' ha'), 'panel not translated');
+      assert(legend.includes('On the control & remediation list'), 'legend not translated');
+      assert(panel.includes('Arsenic') && panel.includes('30 June 2023'), 'exceedance names or dates not in English');
+      assert(!/[\u4e00-\u9fff]/.test(await page.textContent('#filters')), 'Chinese left in the English filter form');
+      await snap(page, 'english');
+      await page.click('#lang');
+      await page.waitForFunction(() => document.documentElement.lang === 'zh-CN', null, { timeout: WAIT });
+      return `title "${title}"`;
+    });
+
+    // 7. A shared link (the URL hash) restores the filter and the open parcel.
+    await step('deep link restores filter and parcel', page, async () => {
+      await page.goto('about:blank');
+      await page.goto(`${BASE}/#stage=listed&parcel=${encodeURIComponent(P)}`, { waitUntil: 'domcontentloaded' });
+      await page.waitForFunction(
+        (code) => document.querySelector('#panel')?.dataset.code === code && document.querySelectorAll('#panel .timeline li.event').length > 0,
+        P,
+        { timeout: WAIT },
+      );
+      await page.waitForFunction(() => window.__firstParcelsIdleMs, null, { timeout: WAIT });
+      await page.waitForFunction(() => document.querySelector('#list').dataset.matched, null, { timeout: WAIT });
+      await settle(page);
+      const stage = await page.inputValue('#filters select[name=stage]');
+      const { matched } = await listState(page);
+      const features = await rendered(page, ['parcels-fill']);
+      const centre = await page.evaluate(() => window.__map.getCenter().toArray());
+      const off = metres(centre, [(pBox[0] + pBox[2]) / 2, (pBox[1] + pBox[3]) / 2]);
+      assert(stage === 'listed', `stage filter shows "${stage}"`);
+      assert(features.some((f) => f.code === P) && features.every((f) => f.stage === 'listed'), 'the map does not show the filtered parcels');
+      assert(off < 150, `map centre is ${off.toFixed(0)} m from ${P}`);
+      return `stage=listed → ${matched} in the list, ${features.length} drawn, panel on ${P}`;
+    });
+
+    // 7b. The district outline and town boundaries (answered in the browser when the service
+    // predates /api/district and /api/towns, so the drawing is checked either way).
+    await step('district outline and town boundaries drawn', page, async () => {
+      if (!geographyServed) {
+        const { district, towns } = geographyFixture();
+        await page.route('**/api/district', (r) => r.fulfill({ json: district }));
+        await page.route('**/api/towns', (r) => r.fulfill({ json: towns }));
+      }
+      try {
+        await page.goto('about:blank');
+        await page.goto(`${BASE}/`, { waitUntil: 'domcontentloaded' });
+        await page.waitForFunction(() => window.__firstParcelsIdleMs, null, { timeout: WAIT });
+        await page.waitForFunction(
+          () => window.__map.queryRenderedFeatures({ layers: ['towns-line'] }).length > 0,
+          null,
+          { timeout: WAIT },
+        );
+        await settle(page);
+        const outline = await rendered(page, ['extent-line']);
+        const towns = new Set((await rendered(page, ['towns-line'])).map((f) => f.code));
+        assert(outline.length > 0 && outline[0].name, 'the district outline is not the served one');
+        return `outline "${outline[0].name}", ${towns.size} towns drawn${geographyServed ? '' : ' (fixture answers)'}`;
+      } finally {
+        await page.unrouteAll();
+      }
+    });
+
+    // 8. Nothing went wrong in the console, and nothing left the service's host.
+    await step('console has no errors', page, async () => {
+      await settle(page);
+      assert(consoleErrors.length === 0, `${consoleErrors.length} errors: ${consoleErrors.slice(0, 3).join(' | ')}`);
+      return '';
+    });
+    await step('no request leaves the service host', page, async () => {
+      const foreign = requests.filter((r) => {
+        const u = new URL(r.url);
+        if (['data:', 'blob:', 'about:'].includes(u.protocol)) return false;
+        return u.host !== baseHost;
+      });
+      const tiles = requests.filter((r) => r.url.includes('/tiles/')).length;
+      assert(tiles > 0, 'no tile request was seen: the request log is not working');
+      assert(foreign.length === 0, `${foreign.length} foreign requests, e.g. ${foreign[0]?.url}`);
+      return `${requests.length} requests, all to ${baseHost} (${tiles} tiles)`;
+    });
+  } finally {
+    await context.close().catch(() => {});
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+const watchdog = setTimeout(() => {
+  console.error('e2e: timed out after 5 minutes');
+  process.exit(2);
+}, 300_000);
+
+let fatal = null;
+try {
+  await main();
+} catch (e) {
+  fatal = e;
+  console.error(`e2e: ${e.stack || e.message}`);
+}
+clearTimeout(watchdog);
+
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed + (fatal ? 1 : 0);
+writeFileSync(
+  join(ARTIFACTS, 'report.json'),
+  JSON.stringify({ base: BASE, results, timings, notes, consoleErrors, requests }, null, 2),
+);
+console.log('\nsoilreg web e2e');
+console.log(`  base URL:                   ${BASE}`);
+console.log(`  artifacts:                  ${ARTIFACTS}`);
+if (timings.firstParcelsIdleMs !== undefined) {
+  console.log(`  first meaningful paint:     ${timings.firstParcelsIdleMs} ms (navigation → first idle with parcels rendered)`);
+  console.log(`  DOMContentLoaded / load:    ${timings.domContentLoadedMs} ms / ${timings.loadMs} ms`);
+}
+console.log(`  requests:                   ${requests.length}`);
+for (const n of notes) console.log(`  NOTE: ${n}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && results.length > 0 ? 0 : 1);

@@ -1,0 +1,91 @@
+// Wires the page together: filters → one CQL2 text → map tiles and list; search, list
+// and map clicks → the parcel panel. The state lives in the URL hash so a view can be
+// shared in a review meeting (#town=…&stage=…&parcel=…).
+import './style.css';
+import { applyStatic, getLang, setLang } from './i18n.js';
+import * as api from './api.js';
+import { createFilters, FILTER_KEYS, toCql } from './filters.js';
+import { createLayerPanel } from './layers.js';
+import { createList } from './list.js';
+import { bboxOf, createMap, flyToGeometry, setGroupVisible, setParcelFilter, setSelected } from './map.js';
+import { createPanel } from './panel.js';
+import { createSearch } from './search.js';
+
+const $ = (sel) => document.querySelector(sel);
+const initial = Object.fromEntries(new URLSearchParams(location.hash.slice(1)));
+
+const map = createMap($('#map'), { parcelFilter: toCql(initial), onParcelClick: (code) => select(code) });
+window.__map = map; // for the end-to-end test and for debugging
+
+const panel = createPanel($('#panel'), {
+  onClose: () => {
+    setSelected(map, null);
+    list.highlight(null);
+    writeHash();
+    map.resize();
+  },
+  onShow: (feature) => flyToGeometry(map, feature.geometry),
+});
+
+const list = createList($('#list'), {
+  onPick: (feature) => {
+    select(feature.properties.code); // first: opening the panel resizes the map
+    flyToGeometry(map, feature.geometry);
+  },
+  onFitPage: (features) => {
+    const boxes = features.map((f) => bboxOf(f.geometry));
+    const w = Math.min(...boxes.map((b) => b[0]));
+    const s = Math.min(...boxes.map((b) => b[1]));
+    const e = Math.max(...boxes.map((b) => b[2]));
+    const n = Math.max(...boxes.map((b) => b[3]));
+    map.fitBounds([[w, s], [e, n]], { padding: 60, maxZoom: 17 });
+  },
+});
+
+const filters = createFilters($('#filters'), initial, (_state, cql) => {
+  setParcelFilter(map, cql);
+  list.load(cql);
+  writeHash();
+});
+
+createSearch($('#search'), {
+  onPick: (feature) => {
+    select(feature.properties.code); // first: opening the panel resizes the map
+    flyToGeometry(map, feature.geometry);
+  },
+});
+
+createLayerPanel($('#layers'), { onToggle: (group, visible) => setGroupVisible(map, group, visible) });
+
+function select(code) {
+  const wasOpen = !$('#panel').hidden;
+  panel.open(code);
+  setSelected(map, code);
+  list.highlight(code);
+  writeHash();
+  if (!wasOpen) map.resize();
+}
+
+function writeHash() {
+  const q = new URLSearchParams();
+  for (const k of FILTER_KEYS) if (filters.state[k]) q.set(k, filters.state[k]);
+  const code = panel.current();
+  if (code) q.set('parcel', code);
+  const hash = q.toString();
+  history.replaceState(null, '', hash ? `#${hash}` : location.pathname);
+}
+
+$('#lang').addEventListener('click', () => setLang(getLang() === 'en' ? 'zh' : 'en'));
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && !$('#panel').hidden && !e.target.closest('input, select')) panel.close();
+});
+
+applyStatic();
+list.load(filters.cql());
+if (initial.parcel) {
+  select(initial.parcel);
+  api
+    .parcel(initial.parcel)
+    .then((f) => flyToGeometry(map, f.geometry, { duration: 0 }))
+    .catch(() => {}); // the panel says what went wrong
+}
