@@ -154,3 +154,19 @@ async fn generation_is_deterministic_for_a_seed() {
         .expect("count");
     assert_eq!(n, 500);
 }
+
+#[tokio::test]
+async fn the_land_use_classification_is_served_with_its_gb36600_classes() {
+    let app = common::TestApp::new().await;
+    let res = app.get("/api/land-uses").await;
+    let uses = res.body["land_uses"].as_array().expect("uses");
+    let school = uses
+        .iter()
+        .find(|u| u["code"] == "080403")
+        .expect("schools");
+    assert_eq!(school["gb36600_class"], 1);
+    assert_eq!(
+        uses.iter().find(|u| u["code"] == "1001").expect("industry")["gb36600_class"],
+        2
+    );
+}

@@ -15,6 +15,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/district", get(district))
         .route("/api/towns", get(towns))
+        .route("/api/land-uses", get(land_uses))
 }
 
 fn geojson(v: Value) -> Response {
@@ -42,4 +43,21 @@ async fn towns(State(state): State<AppState>) -> ApiResult<Response> {
     .fetch_one(&state.pool)
     .await?;
     Ok(geojson(v))
+}
+
+/// The land-use classification the register uses, with the GB 36600 class each code implies.
+async fn land_uses() -> axum::Json<Value> {
+    use crate::domain::land_use::{LandUse, LAND_USES};
+    let uses: Vec<Value> = LAND_USES
+        .iter()
+        .filter_map(|u| LandUse::parse(u.code))
+        .map(|u| {
+            serde_json::json!({"code": u.code(), "name_zh": u.name_zh(), "gb36600_class": u.gb36600_class().number(),
+                               "residential": u.is_residential(), "public_service": u.is_public_service(),
+                               "commercial": u.is_commercial()})
+        })
+        .collect();
+    axum::Json(
+        serde_json::json!({"classification": "国土空间调查、规划、用途管制用地用海分类指南", "land_uses": uses}),
+    )
 }

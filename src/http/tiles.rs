@@ -52,11 +52,27 @@ async fn tilejson(
         .map(|q| format!("?{q}"))
         .unwrap_or_default();
     let d = state.config.extent;
-    let fields: serde_json::Map<String, Value> = c
+    let mut fields: serde_json::Map<String, Value> = c
         .queryables
         .iter()
-        .map(|(n, _, _)| ((*n).to_owned(), json!("see queryables")))
+        .map(|(n, _, t)| ((*n).to_owned(), json!(format!("{t:?}"))))
         .collect();
+    if c.id == "parcels" {
+        for (f, d) in [
+            ("count", "z≤13: parcels in the cell"),
+            ("area_m2", "z≤13: their area"),
+            ("listed", "z≤13: listed or under control"),
+            ("contaminated", "z≤13: contaminated"),
+            ("suspected", "z≤13: suspected or being surveyed"),
+        ] {
+            fields.insert(f.to_owned(), json!(d));
+        }
+    } else {
+        fields.insert(
+            "props".to_owned(),
+            json!("the feature's properties as in /ogc/collections/{id}/items"),
+        );
+    }
     Ok(Json(json!({
         "tilejson": "3.0.0", "name": c.title, "description": c.description,
         "tiles": [format!("{}/tiles/{}/{{z}}/{{x}}/{{y}}{q}", base_url(&headers), c.id)],
