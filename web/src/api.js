@@ -55,3 +55,62 @@ export const exceedanceReportUrl = (code) => `/api/parcels/${enc(code)}/exceedan
 export const filings = (code, opts) => getJSON(`/api/filings?parcel=${enc(code)}`, opts);
 export const supplyCheck = (code, use, opts) => getJSON(`/api/parcels/${enc(code)}/supply-check?use=${enc(use)}`, opts);
 export const documentMeta = (id, opts) => getJSON(`/api/documents/${enc(id)}/meta`, opts);
+
+// ---------------------------------------------------------------- writes
+// Writes carry the signed-in token (see auth.js) as `Authorization: Bearer …`.
+const TOKEN_KEY = 'soilreg.token';
+
+export function getToken() {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY) || '';
+  } catch {
+    return '';
+  }
+}
+
+export function setToken(token) {
+  try {
+    if (token) sessionStorage.setItem(TOKEN_KEY, token);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  } catch {
+    // storage disabled: the token lasts for this page only
+  }
+}
+
+/** A write; `body` is JSON unless it is FormData. Resolves to { body, etag }; an error answer throws ApiError. */
+export async function send(method, path, body, headers = {}) {
+  const h = { Accept: 'application/json', ...headers };
+  const token = getToken();
+  if (token) h.Authorization = `Bearer ${token}`;
+  let payload = body;
+  if (body !== undefined && !(body instanceof FormData)) {
+    h['Content-Type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  const res = await fetch(path, { method, headers: h, body: payload });
+  const json = res.status === 204 ? null : await res.json().catch(() => null);
+  if (!res.ok) {
+    const err = new ApiError(res.status, json);
+    err.detail = json?.error ?? {};
+    throw err;
+  }
+  return { body: json, etag: res.headers.get('ETag') };
+}
+
+export const recordEvent = (code, event) => send('POST', `/api/parcels/${enc(code)}/events`, event);
+export function uploadDocument(file) {
+  const form = new FormData();
+  form.append('file', file);
+  return send('POST', '/api/documents', form);
+}
+export const patchParcel = (code, version, patch) => send('PATCH', `/api/parcels/${enc(code)}`, patch, { 'If-Match': `"${version}"` });
+export const reviews = () => getJSON('/api/reviews');
+export const review = (id) => getJSON(`/api/reviews/${enc(id)}`);
+export const createReview = (session) => send('POST', '/api/reviews', session);
+export const decide = (id, decision) => send('POST', `/api/reviews/${enc(id)}/decisions`, decision);
+export const minutesUrl = (id, ext) => `/api/reviews/${enc(id)}/minutes.${ext}`;
+export const safeUtilization = (year) => getJSON(`/api/stats/safe-utilization?year=${enc(year)}`);
+export const overdueFilings = () => getJSON('/api/filings?status=overdue');
+export const watchlist = () => getJSON('/api/enforcement/watchlist');
+export const planTasks = () => getJSON('/api/plan/tasks');
+export const surveysDue = () => getJSON('/api/surveys/due?within=90d');

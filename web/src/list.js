@@ -108,6 +108,10 @@ export function createList(root, { onPick, onFitPage }) {
       render();
       return fetchPage(null, 0);
     },
+    /** Loads the first page again (after a write), keeping the current rows until it arrives. */
+    reload: () => fetchPage(null, 0),
+    /** The codes on the current page. */
+    codes: () => body?.features.map((f) => f.properties.code) ?? [],
     highlight(code) {
       selected = code;
       for (const li of root.querySelectorAll('li[data-code]')) li.classList.toggle('selected', li.dataset.code === code);

@@ -7,7 +7,10 @@ import * as api from './api.js';
 import { createFilters, FILTER_KEYS, toCql } from './filters.js';
 import { createLayerPanel } from './layers.js';
 import { createList } from './list.js';
-import { bboxOf, createMap, flyToGeometry, setGroupVisible, setParcelFilter, setSelected } from './map.js';
+import { bboxOf, createMap, flyToGeometry, refreshParcels, setGroupVisible, setParcelFilter, setSelected } from './map.js';
+import { createSignIn, onAuthChange } from './auth.js';
+import { createEventForm } from './eventform.js';
+import { createEditForm } from './edit.js';
 import { createPanel } from './panel.js';
 import { createSearch } from './search.js';
 
@@ -25,7 +28,30 @@ const panel = createPanel($('#panel'), {
     map.resize();
   },
   onShow: (feature) => flyToGeometry(map, feature.geometry),
+  onOpened: (code, tools) => {
+    tools.forms = [
+      createEventForm(tools, code, {
+        onSaved: () => {
+          panel.refresh();
+          refreshParcels(map);
+          list.reload();
+        },
+      }),
+      createEditForm(tools, code, {
+        map,
+        feature: () => panel.feature(),
+        onSaved: () => {
+          panel.refresh();
+          refreshParcels(map);
+          list.reload();
+        },
+        onReload: () => panel.refresh(),
+      }),
+    ];
+  },
 });
+onAuthChange(() => document.querySelector('#panel .panel-tools')?.forms?.forEach((f) => f.render()));
+createSignIn($('#signin'));
 
 const list = createList($('#list'), {
   onPick: (feature) => {

@@ -35,6 +35,7 @@ export function bboxOf(geometry) {
 }
 
 export function createMap(container, { parcelFilter, onParcelClick }) {
+  // (parcelCql is set below, once the map exists)
   const map = new MapLibre({
     container,
     style: buildStyle(parcelFilter),
@@ -52,6 +53,7 @@ export function createMap(container, { parcelFilter, onParcelClick }) {
     pitchWithRotate: false,
   });
   styleLoaded.set(map, new Promise((resolve) => map.once('load', resolve)));
+  parcelCql.set(map, parcelFilter ?? '');
   map.touchZoomRotate.disableRotation();
   map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-right');
@@ -176,7 +178,18 @@ function popupHtml(f) {
 
 /** Applies one CQL2 filter to the parcel tiles (the list uses the same text). */
 export function setParcelFilter(map, cql) {
+  parcelCql.set(map, cql);
   whenLoaded(map, () => map.getSource('parcels').setTiles([api.tileUrl('parcels', cql)]));
+}
+const parcelCql = new WeakMap();
+
+/**
+ * Loads the parcel tiles again after a write. The service drops the touched tiles from
+ * its cache and refuses unknown query parameters, so the URL stays the same: setTiles
+ * reloads every tile, and the browser revalidates each one by its ETag.
+ */
+export function refreshParcels(map) {
+  whenLoaded(map, () => map.getSource('parcels').setTiles([api.tileUrl('parcels', parcelCql.get(map) ?? '')]));
 }
 
 export function setSelected(map, code) {

@@ -15,7 +15,11 @@ const comma = () => (getLang() === 'en' ? ', ' : '，');
 const chip = (stage) =>
   `<span class="chip" style="--c:${STAGES.find((s) => s.id === stage)?.color ?? '#888'}">${esc(stageName(stage))}</span>`;
 
-export function createPanel(root, { onClose, onShow }) {
+export function createPanel(root, { onClose, onShow, onOpened = () => {} }) {
+  // `main` is redrawn as sections load; `tools` (write forms) is kept across redraws.
+  const main = document.createElement('div');
+  const tools = document.createElement('div');
+  tools.className = 'panel-tools';
   let s = null; // { code, use, data: {section: value}, errors: {section: message}, docs: {id: meta} }
   let seq = 0;
   let use = SUPPLY_USES[0]; // the supply check's use, kept from parcel to parcel
@@ -45,13 +49,18 @@ export function createPanel(root, { onClose, onShow }) {
     if (token === seq) render();
   };
 
-  const open = (code) => {
+  const open = (code, { keepScroll = false } = {}) => {
     const token = ++seq;
     s = { code, use, data: {}, errors: {}, docs: {} };
     root.hidden = false;
     root.dataset.code = code;
-    root.scrollTop = 0;
+    if (!keepScroll) root.scrollTop = 0;
     render();
+    if (!keepScroll || !root.contains(tools)) {
+      root.replaceChildren(main, tools);
+      tools.innerHTML = '';
+      onOpened(code, tools);
+    }
     load('parcel', () => api.parcel(code), token);
     Promise.all([
       load('history', () => api.history(code), token),
@@ -81,7 +90,7 @@ export function createPanel(root, { onClose, onShow }) {
   const render = () => {
     if (!s) return;
     const p = s.data.parcel?.properties;
-    root.innerHTML = `
+    main.innerHTML = `
       <header class="panel-head">
         <div>
           <div class="panel-code">${esc(s.code)}</div>
@@ -240,5 +249,13 @@ export function createPanel(root, { onClose, onShow }) {
   });
   onLangChange(render);
 
-  return { open, close, current: () => s?.code ?? null };
+  return {
+    open,
+    close,
+    current: () => s?.code ?? null,
+    /** The loaded Feature of the open parcel (null while loading). */
+    feature: () => s?.data.parcel ?? null,
+    /** Loads the open parcel again (after a write), keeping the scroll position. */
+    refresh: () => s && open(s.code, { keepScroll: true }),
+  };
 }
