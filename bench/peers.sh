@@ -63,7 +63,7 @@ server:
   cors: true
   pretty_print: false
   limits: {default_items: 10, max_items: 10000}
-  map: {url: https://tile.openstreetmap.org/{z}/{x}/{y}.png, attribution: OSM}
+  map: {url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png", attribution: OSM}
 logging: {level: ERROR}
 metadata:
   identification: {title: bench, description: bench, keywords: [bench], keywords_type: theme, terms_of_service: none, url: http://localhost}
@@ -87,7 +87,7 @@ resources:
         geom_field: geom
 YML
 export PYGEOAPI_CONFIG=$PWD/$OUT/pygeoapi.yml PYGEOAPI_OPENAPI=$PWD/$OUT/pygeoapi-openapi.yml
-"$PEERS/pygeoapi/bin/pygeoapi" openapi generate "$PYGEOAPI_CONFIG" --output-file "$PYGEOAPI_OPENAPI" >/dev/null 2>&1
+"$PEERS/pygeoapi/bin/pygeoapi" openapi generate "$PYGEOAPI_CONFIG" --output-file "$PYGEOAPI_OPENAPI" >"$OUT/pygeoapi-openapi.log" 2>&1
 cat > "$OUT/martin.yml" <<YML
 listen_addresses: $MARTIN
 worker_processes: 2

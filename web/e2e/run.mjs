@@ -37,6 +37,9 @@ const consoleErrors = [];
 const timings = {};
 const notes = [];
 let geographyServed = true;
+// Refusals the test provokes on purpose (a stale edit, a forbidden event): Chromium logs
+// each 4xx answer as a console error, which is then expected rather than a fault.
+const expectedRefusals = [];
 let shot = 0;
 
 // ---------------------------------------------------------------- helpers (Node side)
@@ -45,6 +48,25 @@ async function api(path) {
   const res = await fetch(`${BASE}${path}`, { headers: { Accept: 'application/json' } });
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
   return res.json();
+}
+
+/** A write through the API with a demo token; returns { status, body, etag }. */
+async function write(method, path, body, token, headers = {}) {
+  const res = await fetch(`${BASE}${path}`, {
+    method,
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json().catch(() => null), etag: res.headers.get('ETag') };
+}
+
+/** Signs the page in with a token through the sign-in control. */
+async function signIn(page, token) {
+  if ((await page.getAttribute('#signin', 'data-signed-in')) === 'true') await page.click('#signin [data-act=signout]');
+  await page.click('#signin [data-act=signin]');
+  await page.fill('#signin input[name=token]', token);
+  await page.press('#signin input[name=token]', 'Enter');
+  await page.waitForSelector('#signin[data-signed-in=true]', { timeout: WAIT });
 }
 
 function bbox(geometry) {
@@ -247,6 +269,7 @@ async function main() {
     if (m.type() !== 'error') return;
     const url = m.location()?.url ?? '';
     if (!geographyServed && /\/api\/(district|towns)$/.test(url) && m.text().includes('404')) return; // expected, see NOTE
+    if (expectedRefusals.some((x) => url.endsWith(x.path) && m.text().includes(`status of ${x.status}`))) return;
     consoleErrors.push(`console: ${m.text()} ${url}`);
   });
   page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
@@ -511,6 +534,115 @@ async function main() {
       } finally {
         await page.unrouteAll();
       }
+    });
+
+    // 7c. Sign in and record a lifecycle event: a forbidden one is refused with its rule, an
+    // allowed one joins the timeline. A parcel of unknown stage each run (the event moves it on).
+    const fresh = (await api('/api/parcels?stage=unknown&limit=1')).features[0];
+    const R = fresh?.properties.code;
+    await step('signed-in editor records a lifecycle event', page, async () => {
+      assert(R, 'the demo district has no parcel of unknown stage left');
+      const encR = encodeURIComponent(R);
+      expectedRefusals.push({ path: `/api/parcels/${encR}/events`, status: 409 });
+      await page.goto('about:blank');
+      await page.goto(`${BASE}/#parcel=${encR}`, { waitUntil: 'domcontentloaded' });
+      await page.waitForFunction(() => window.__firstParcelsIdleMs, null, { timeout: WAIT });
+      await page.waitForSelector('#panel details[data-tool=event]', { timeout: WAIT });
+      await signIn(page, 'demo-eco-token');
+      const before = (await api(`/api/parcels/${encR}/history`)).events.length;
+      await page.click('#panel details[data-tool=event] summary');
+      await page.selectOption('#panel form[name=event] select[name=kind]', 'works_started');
+      await page.click('#panel form[name=event] button[type=submit]');
+      await page.waitForSelector('#panel form[name=event] .refusal[data-rule]', { timeout: WAIT });
+      const rule = await page.getAttribute('#panel form[name=event] .refusal', 'data-rule');
+      const refusal = await page.textContent('#panel form[name=event] .refusal');
+      assert(/[\u4e00-\u9fff]/.test(refusal) && refusal.includes('依据'), `refusal lacks its Chinese message or clause: ${refusal}`);
+      const tilesBefore = requests.filter((r) => r.url.includes('/tiles/parcels/')).length;
+      await page.selectOption('#panel form[name=event] select[name=kind]', 'suspicion_raised');
+      await page.fill('#panel form[name=event] input[name="p.reason"]', 'e2e：群众举报疑似污染');
+      await page.click('#panel form[name=event] button[type=submit]');
+      await page.waitForFunction(
+        (n) => document.querySelectorAll('#panel [data-section=history] .timeline li.event').length === n,
+        before + 1,
+        { timeout: WAIT },
+      );
+      const after = await api(`/api/parcels/${encR}`);
+      assert(after.properties.stage === 'suspected', `stage after the event: ${after.properties.stage}`);
+      await settle(page);
+      const tilesAfter = requests.filter((r) => r.url.includes('/tiles/parcels/')).length;
+      assert(tilesAfter > tilesBefore, 'the parcel tiles were not loaded again after the write');
+      return `${R}: works_started refused (${rule}); suspicion_raised recorded → suspected; ${tilesAfter - tilesBefore} tiles reloaded`;
+    });
+
+    // 7d. A stale edit: the parcel changes through the API (another tab) after the form was
+    // drawn; saving shows the conflict and overwrites nothing; reloading then saving works.
+    await step('a stale edit shows the conflict', page, async () => {
+      assert(R, 'no parcel for the edit');
+      const encR = encodeURIComponent(R);
+      expectedRefusals.push({ path: `/api/parcels/${encR}`, status: 412 });
+      await signIn(page, 'demo-planning-token');
+      await page.click('#panel details[data-tool=edit] summary');
+      await page.waitForSelector('#panel form[name=edit]', { timeout: WAIT });
+      const shownVersion = Number(await page.getAttribute('#panel form[name=edit]', 'data-version'));
+      const other = await write('PATCH', `/api/parcels/${encR}`, { properties: { name: `${R} 另一窗口修改` } }, 'demo-planning-token', { 'If-Match': `"${shownVersion}"` });
+      assert(other.status === 200, `the second tab's PATCH answered ${other.status}`);
+      await page.fill('#panel form[name=edit] input[name=name]', `${R} 本窗口修改`);
+      await page.click('#panel form[name=edit] button[type=submit]');
+      await page.waitForSelector('#panel form[name=edit] .conflict', { timeout: WAIT });
+      const current = Number(await page.getAttribute('#panel form[name=edit] .conflict', 'data-conflict'));
+      const text = await page.textContent('#panel form[name=edit] .conflict');
+      const server = await api(`/api/parcels/${encR}`);
+      assert(current === server.properties.version && current > shownVersion, `conflict names version ${current}, the service has ${server.properties.version}`);
+      assert(text.includes(`版本 ${current}`), `conflict text: ${text}`);
+      assert(server.properties.name === `${R} 另一窗口修改`, 'the stale edit overwrote the other change');
+      await snap(page, 'edit conflict');
+      await page.click('#panel form[name=edit] [data-tool-act=reload]');
+      await page.waitForFunction((v) => Number(document.querySelector('#panel form[name=edit]')?.dataset.version) === v, current, { timeout: WAIT });
+      await page.fill('#panel form[name=edit] input[name=name]', `${R} 本窗口修改`);
+      await page.click('#panel form[name=edit] button[type=submit]');
+      await page.waitForFunction((name) => document.querySelector('#panel h2')?.textContent === name, `${R} 本窗口修改`, { timeout: WAIT });
+      const saved = await api(`/api/parcels/${encR}`);
+      assert(saved.properties.version > current, 'the edit after reloading was not saved');
+      return `form at version ${shownVersion}, another tab saved ${current}: conflict shown, nothing overwritten; after reload saved as ${saved.properties.version}`;
+    });
+
+    // 7e. A review session for two parcels: created in the page, presented (the arrow key
+    // moves to the second parcel and flies there), a conditional approval recorded.
+    await step('review session created and a decision recorded', page, async () => {
+      await page.click('#views [data-view=review]');
+      await page.waitForSelector('#review[data-mode=list] [data-rv=new]:not([disabled])', { timeout: WAIT });
+      await page.click('#review [data-rv=new]');
+      const title = `e2e 图上会审 ${new Date().toISOString()}`;
+      await page.fill('#review input[name=title]', title);
+      await page.fill('#review input[name=participants]', '规自分局 张工，生态环境局 李工');
+      await page.fill('#review textarea[name=agenda]', `${P}\n${Q.code}`);
+      await page.click('#review form[name=review] button[type=submit]');
+      await page.waitForFunction((code) => document.querySelector('#review')?.dataset.item === code, P, { timeout: WAIT });
+      const id = await page.getAttribute('#review', 'data-session');
+      await page.keyboard.press('ArrowRight');
+      await page.waitForFunction((code) => document.querySelector('#review')?.dataset.item === code, Q.code, { timeout: WAIT });
+      await page.waitForTimeout(100);
+      await settle(page);
+      const centre = await page.evaluate(() => window.__map.getCenter().toArray());
+      const qBox = bbox(far.geometry);
+      const off = metres(centre, [(qBox[0] + qBox[2]) / 2, (qBox[1] + qBox[3]) / 2]);
+      assert(off < 150, `presenting ${Q.code}: the map centre is ${off.toFixed(0)} m away`);
+      const verdict = await page.getAttribute('#review [data-verdict]', 'data-verdict');
+      assert(verdict, 'no supply check shown for the agenda item');
+      await page.selectOption('#review select[name=decision]', 'approve_with_conditions');
+      await page.fill('#review textarea[name=conditions]', '供地前完成土壤污染状况调查');
+      await page.click('#review form[name=decision] button[type=submit]');
+      await page.waitForSelector('#review [data-decision=approve_with_conditions]', { timeout: WAIT });
+      const session = await api(`/api/reviews/${id}`);
+      const item = session.agenda.find((a) => a.parcel === Q.code);
+      assert(session.title === title && session.agenda.length === 2, `session ${id}: ${session.title}, ${session.agenda.length} items`);
+      assert(session.participants.length === 2, `participants: ${JSON.stringify(session.participants)}`);
+      assert(item?.decision?.decision === 'approve_with_conditions' && item.decision.conditions === '供地前完成土壤污染状况调查', `decision: ${JSON.stringify(item?.decision)}`);
+      const minutes = await page.getAttribute('#review a[href$="minutes.csv"]', 'href');
+      const csv = await fetch(`${BASE}${minutes}`);
+      assert(csv.ok, `minutes.csv answered ${csv.status}`);
+      await page.click('#views [data-view=map]');
+      return `session ${id} with ${P} and ${Q.code}; ${Q.code} supply ${verdict}, decision approve_with_conditions (checked via GET /api/reviews/${id})`;
     });
 
     // 8. Nothing went wrong in the console, and nothing left the service's host.

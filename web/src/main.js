@@ -11,6 +11,7 @@ import { bboxOf, createMap, flyToGeometry, refreshParcels, setGroupVisible, setP
 import { createSignIn, onAuthChange } from './auth.js';
 import { createEventForm } from './eventform.js';
 import { createEditForm } from './edit.js';
+import { createReview } from './review.js';
 import { createPanel } from './panel.js';
 import { createSearch } from './search.js';
 
@@ -20,8 +21,12 @@ const initial = Object.fromEntries(new URLSearchParams(location.hash.slice(1)));
 const map = createMap($('#map'), { parcelFilter: toCql(initial), onParcelClick: (code) => select(code) });
 window.__map = map; // for the end-to-end test and for debugging
 
+let forms = []; // the open parcel's write forms
+const tools = () => forms;
 const panel = createPanel($('#panel'), {
+  onParcel: () => tools().forEach((f) => f.onParcel?.()),
   onClose: () => {
+    tools().forEach((f) => f.stop?.());
     setSelected(map, null);
     list.highlight(null);
     writeHash();
@@ -29,7 +34,7 @@ const panel = createPanel($('#panel'), {
   },
   onShow: (feature) => flyToGeometry(map, feature.geometry),
   onOpened: (code, tools) => {
-    tools.forms = [
+    forms = [
       createEventForm(tools, code, {
         onSaved: () => {
           panel.refresh();
@@ -50,7 +55,7 @@ const panel = createPanel($('#panel'), {
     ];
   },
 });
-onAuthChange(() => document.querySelector('#panel .panel-tools')?.forms?.forEach((f) => f.render()));
+onAuthChange(() => tools().forEach((f) => f.render()));
 createSignIn($('#signin'));
 
 const list = createList($('#list'), {
@@ -97,9 +102,35 @@ function writeHash() {
   for (const k of FILTER_KEYS) if (filters.state[k]) q.set(k, filters.state[k]);
   const code = panel.current();
   if (code) q.set('parcel', code);
+  if (view !== 'map') q.set('view', view);
   const hash = q.toString();
   history.replaceState(null, '', hash ? `#${hash}` : location.pathname);
 }
+
+// Views: the map (with the parcel panel), review sessions beside the map, the dashboard.
+const review = createReview($('#review'), {
+  listCodes: () => list.codes(),
+  onPresent: (feature) => {
+    setSelected(map, feature.properties.code);
+    flyToGeometry(map, feature.geometry);
+  },
+});
+let view = 'map';
+function setView(next) {
+  view = next;
+  document.body.dataset.view = view;
+  for (const b of document.querySelectorAll('#views [data-view]')) b.classList.toggle('active', b.dataset.view === view);
+  $('#review').hidden = view !== 'review';
+  $('#dashboard').hidden = view !== 'dashboard';
+  if (view === 'review') review.open();
+  if (view === 'map') setSelected(map, panel.current());
+  writeHash();
+  map.resize();
+}
+$('#views').addEventListener('click', (e) => {
+  const v = e.target.closest('[data-view]')?.dataset.view;
+  if (v) setView(v);
+});
 
 $('#lang').addEventListener('click', () => setLang(getLang() === 'en' ? 'zh' : 'en'));
 document.addEventListener('keydown', (e) => {
@@ -108,6 +139,7 @@ document.addEventListener('keydown', (e) => {
 
 applyStatic();
 list.load(filters.cql());
+setView(['review', 'dashboard'].includes(initial.view) ? initial.view : 'map');
 if (initial.parcel) {
   select(initial.parcel);
   api

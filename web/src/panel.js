@@ -15,7 +15,7 @@ const comma = () => (getLang() === 'en' ? ', ' : '，');
 const chip = (stage) =>
   `<span class="chip" style="--c:${STAGES.find((s) => s.id === stage)?.color ?? '#888'}">${esc(stageName(stage))}</span>`;
 
-export function createPanel(root, { onClose, onShow, onOpened = () => {} }) {
+export function createPanel(root, { onClose, onShow, onOpened = () => {}, onParcel = () => {} }) {
   // `main` is redrawn as sections load; `tools` (write forms) is kept across redraws.
   const main = document.createElement('div');
   const tools = document.createElement('div');
@@ -30,6 +30,7 @@ export function createPanel(root, { onClose, onShow, onOpened = () => {} }) {
       if (token !== seq) return;
       s.data[section] = value;
       delete s.errors[section];
+      if (section === 'parcel') queueMicrotask(() => token === seq && onParcel(value));
     } catch (e) {
       if (token !== seq) return;
       s.errors[section] = e.status === 404 ? '—' : e.message;
