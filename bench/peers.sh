@@ -51,7 +51,7 @@ if [ ! -x "$PEERS/bin/martin" ]; then
 fi
 if [ ! -x "$PEERS/pygeoapi/bin/gunicorn" ]; then
   python3 -m venv "$PEERS/pygeoapi"
-  "$PEERS/pygeoapi/bin/pip" install -q "pygeoapi==0.21.*" flask-cors gunicorn psycopg2-binary
+  "$PEERS/pygeoapi/bin/pip" install -q "pygeoapi==0.21.*" flask-cors gunicorn psycopg2-binary geoalchemy2 sqlalchemy
 fi
 cat > "$OUT/pygeoapi.yml" <<YML
 server:

@@ -641,6 +641,7 @@ async function main() {
       const minutes = await page.getAttribute('#review a[href$="minutes.csv"]', 'href');
       const csv = await fetch(`${BASE}${minutes}`);
       assert(csv.ok, `minutes.csv answered ${csv.status}`);
+      await snap(page, 'review presenting');
       await page.click('#views [data-view=map]');
       return `session ${id} with ${P} and ${Q.code}; ${Q.code} supply ${verdict}, decision approve_with_conditions (checked via GET /api/reviews/${id})`;
     });

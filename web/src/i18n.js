@@ -183,6 +183,8 @@ const UI = {
   show_parcels: ['在地图上显示这些地块', 'Show these parcels on the map'],
   code_filter: ['按编码筛选：{n} 个地块', 'Filtered by code: {n} parcels'],
   year: ['年度', 'Year'],
+  contaminated_area: ['年末污染地块面积', 'Contaminated parcel area at year end'],
+  clear_code_filter: ['取消', 'Clear'],
 };
 
 const STORE_KEY = 'soilreg.lang';

@@ -112,6 +112,8 @@ export function createList(root, { onPick, onFitPage }) {
     reload: () => fetchPage(null, 0),
     /** The codes on the current page. */
     codes: () => body?.features.map((f) => f.properties.code) ?? [],
+    /** The features on the current page. */
+    features: () => body?.features ?? [],
     highlight(code) {
       selected = code;
       for (const li of root.querySelectorAll('li[data-code]')) li.classList.toggle('selected', li.dataset.code === code);

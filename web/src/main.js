@@ -2,7 +2,7 @@
 // and map clicks → the parcel panel. The state lives in the URL hash so a view can be
 // shared in a review meeting (#town=…&stage=…&parcel=…).
 import './style.css';
-import { applyStatic, getLang, setLang } from './i18n.js';
+import { applyStatic, getLang, onLangChange, setLang, t } from './i18n.js';
 import * as api from './api.js';
 import { createFilters, FILTER_KEYS, toCql } from './filters.js';
 import { createLayerPanel } from './layers.js';
@@ -12,6 +12,8 @@ import { createSignIn, onAuthChange } from './auth.js';
 import { createEventForm } from './eventform.js';
 import { createEditForm } from './edit.js';
 import { createReview } from './review.js';
+import { createDashboard } from './dashboard.js';
+import { esc } from './format.js';
 import { createPanel } from './panel.js';
 import { createSearch } from './search.js';
 
@@ -63,21 +65,47 @@ const list = createList($('#list'), {
     select(feature.properties.code); // first: opening the panel resizes the map
     flyToGeometry(map, feature.geometry);
   },
-  onFitPage: (features) => {
-    const boxes = features.map((f) => bboxOf(f.geometry));
-    const w = Math.min(...boxes.map((b) => b[0]));
-    const s = Math.min(...boxes.map((b) => b[1]));
-    const e = Math.max(...boxes.map((b) => b[2]));
-    const n = Math.max(...boxes.map((b) => b[3]));
-    map.fitBounds([[w, s], [e, n]], { padding: 60, maxZoom: 17 });
-  },
+  onFitPage: (features) => fitFeatures(features),
 });
 
-const filters = createFilters($('#filters'), initial, (_state, cql) => {
+/** Fits the map to some parcel features. */
+function fitFeatures(features) {
+  const boxes = features.map((f) => bboxOf(f.geometry));
+  const w = Math.min(...boxes.map((b) => b[0]));
+  const s = Math.min(...boxes.map((b) => b[1]));
+  const e = Math.max(...boxes.map((b) => b[2]));
+  const n = Math.max(...boxes.map((b) => b[3]));
+  map.fitBounds([[w, s], [e, n]], { padding: 60, maxZoom: 17 });
+}
+
+// A list of codes from the dashboard narrows the form's filter further (code IN (…)).
+let codeFilter = null; // { codes, label }
+const quote = (v) => `'${String(v).replaceAll("'", "''")}'`;
+const currentCql = () =>
+  [filters.cql(), codeFilter && `code IN (${codeFilter.codes.map(quote).join(', ')})`].filter(Boolean).join(' AND ');
+function applyFilter() {
+  const cql = currentCql();
   setParcelFilter(map, cql);
-  list.load(cql);
   writeHash();
+  renderCodeBox();
+  return list.load(cql);
+}
+function renderCodeBox() {
+  const box = $('#codefilter');
+  box.hidden = !codeFilter;
+  box.innerHTML = codeFilter
+    ? `<span data-codes="${codeFilter.codes.length}">${esc(codeFilter.label)} · ${esc(t('code_filter', { n: codeFilter.codes.length }))}</span>
+       <button type="button" class="link" data-act="clear-codes">${esc(t('clear_code_filter'))}</button>`
+    : '';
+}
+$('#codefilter').addEventListener('click', (e) => {
+  if (e.target.dataset.act !== 'clear-codes') return;
+  codeFilter = null;
+  applyFilter();
 });
+
+const filters = createFilters($('#filters'), initial, () => applyFilter());
+onLangChange(renderCodeBox);
 
 createSearch($('#search'), {
   onPick: (feature) => {
@@ -115,6 +143,13 @@ const review = createReview($('#review'), {
     flyToGeometry(map, feature.geometry);
   },
 });
+const dashboard = createDashboard($('#dashboard'), {
+  onCodes: (codes, label) => {
+    codeFilter = { codes, label };
+    setView('map');
+    applyFilter().then(() => list.features().length && fitFeatures(list.features()));
+  },
+});
 let view = 'map';
 function setView(next) {
   view = next;
@@ -123,6 +158,7 @@ function setView(next) {
   $('#review').hidden = view !== 'review';
   $('#dashboard').hidden = view !== 'dashboard';
   if (view === 'review') review.open();
+  if (view === 'dashboard') dashboard.open();
   if (view === 'map') setSelected(map, panel.current());
   writeHash();
   map.resize();
@@ -138,7 +174,7 @@ document.addEventListener('keydown', (e) => {
 });
 
 applyStatic();
-list.load(filters.cql());
+list.load(currentCql());
 setView(['review', 'dashboard'].includes(initial.view) ? initial.view : 'map');
 if (initial.parcel) {
   select(initial.parcel);
