@@ -3,7 +3,8 @@
 //!
 //! Parcels are served from a stored Web Mercator copy. At zoom 13 and below they are
 //! aggregated on a 64 × 64 grid per tile (a point per cell with counts by stage), so a
-//! tile of the whole district stays small; from zoom 14 each parcel is a polygon.
+//! tile of the whole district stays small; from zoom 14 each parcel is a polygon with what
+//! colours and filters need (code, stage, risk, planned use), from zoom 16 with all its properties.
 
 use std::hash::{Hash, Hasher};
 
@@ -33,6 +34,8 @@ const MVT: &str = "application/vnd.mapbox-vector-tile";
 /// Zooms up to this one aggregate parcels.
 const CLUSTER_MAX_ZOOM: u8 = 13;
 const CLUSTER_GRID: f64 = 64.0;
+/// From this zoom parcels carry every property (name, town, class, land right).
+const DETAIL_MIN_ZOOM: u8 = 16;
 
 fn layer_of(id: &str) -> ApiResult<&'static Collection> {
     find(id).ok_or_else(|| ApiError::not_found(format!("no tile layer {id}")))
@@ -199,14 +202,19 @@ async fn render(
     } else {
         format!("ST_Transform({}, 3857)", c.geom)
     };
-    let shifted = format!("ST_Translate({geom3857}, {dx}, {dy})");
+    // No per-feature work beyond ST_AsMVTGeom unless GCJ-02 was asked for.
+    let shifted = if gcj {
+        format!("ST_Translate({geom3857}, {dx}, {dy})")
+    } else {
+        geom3857.clone()
+    };
     if parcels && t.z <= CLUSTER_MAX_ZOOM {
         let cell = (b.max_x - b.min_x) / CLUSTER_GRID;
         qb.push(format!(
-            "src AS (SELECT floor(((ST_XMin(p.geom_3857) + ST_XMax(p.geom_3857)) / 2 - {minx}) / {cell}) AS gx,
-                            floor(((ST_YMin(p.geom_3857) + ST_YMax(p.geom_3857)) / 2 - {miny}) / {cell}) AS gy,
+            "src AS (SELECT floor((ST_X(p.point_3857) - {minx}) / {cell}) AS gx,
+                            floor((ST_Y(p.point_3857) - {miny}) / {cell}) AS gy,
                             p.stage, p.area_m2
-                       FROM parcels p, env WHERE p.geom_3857 && env.e AND p.retired_at IS NULL",
+                       FROM parcels p, env WHERE p.point_3857 && env.e AND p.retired_at IS NULL",
             minx = b.min_x,
             miny = b.min_y
         ));
@@ -224,19 +232,21 @@ async fn render(
             miny = b.min_y
         ));
     } else {
-        let props = if parcels {
+        let props = if parcels && t.z < DETAIL_MIN_ZOOM {
+            // What colours and filters need; the rest is one click away.
+            "p.code, p.stage::text AS stage, p.risk::text AS risk, p.planned_use".to_owned()
+        } else if parcels {
             "p.code, p.name, p.town, p.stage::text AS stage, p.risk::text AS risk, p.planned_use, p.gb36600_class, p.land_right::text AS land_right".to_owned()
         } else {
             format!("{} AS id, ({})::jsonb AS props", c.fid, c.props)
         };
-        let tolerance = if t.z < 16 { t.pixel_m() / 4.0 } else { 0.0 };
         let bbox_test = if parcels {
             "p.geom_3857 && env.e".to_owned()
         } else {
             format!("{} && ST_Transform(env.e, 4490)", c.geom)
         };
         qb.push(format!(
-            "mvt AS (SELECT ST_AsMVTGeom(ST_SimplifyPreserveTopology({shifted}, {tolerance}), env.e, 4096, 64, true) AS geom, {props}
+            "mvt AS (SELECT ST_AsMVTGeom({shifted}, env.e, 4096, 64, true) AS geom, {props}
                        FROM {from}, env WHERE {bbox_test} AND {base}",
             from = c.from,
             base = c.base_where
