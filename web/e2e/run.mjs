@@ -598,12 +598,79 @@ async function main() {
       await snap(page, 'edit conflict');
       await page.click('#panel form[name=edit] [data-tool-act=reload]');
       await page.waitForFunction((v) => Number(document.querySelector('#panel form[name=edit]')?.dataset.version) === v, current, { timeout: WAIT });
-      await page.fill('#panel form[name=edit] input[name=name]', `${R} 本窗口修改`);
+      await page.fill('#panel form[name=edit] input[name=name]', fresh.properties.name); // and back to the demo name
       await page.click('#panel form[name=edit] button[type=submit]');
-      await page.waitForFunction((name) => document.querySelector('#panel h2')?.textContent === name, `${R} 本窗口修改`, { timeout: WAIT });
+      await page.waitForFunction((name) => document.querySelector('#panel h2')?.textContent === name, fresh.properties.name, { timeout: WAIT });
       const saved = await api(`/api/parcels/${encR}`);
-      assert(saved.properties.version > current, 'the edit after reloading was not saved');
+      assert(saved.properties.version > current && saved.properties.name === fresh.properties.name, 'the edit after reloading was not saved');
       return `form at version ${shownVersion}, another tab saved ${current}: conflict shown, nothing overwritten; after reload saved as ${saved.properties.version}`;
+    });
+
+    // 7d'. The boundary by dragging a vertex handle: a self-intersecting shape is refused
+    // (422) with a marker at the reported location; a small valid move is saved.
+    await step('boundary edit by dragging a vertex', page, async () => {
+      assert(R, 'no parcel for the edit');
+      const encR = encodeURIComponent(R);
+      expectedRefusals.push({ path: `/api/parcels/${encR}`, status: 422 });
+      const before = await api(`/api/parcels/${encR}`);
+      const ring = (before.geometry.type === 'Polygon' ? before.geometry.coordinates : before.geometry.coordinates[0])[0];
+      assert(ring.length >= 5, `${R}'s ring has ${ring.length} positions`);
+      const [v0, v1, v2] = ring;
+      const v3 = ring[ring.length - 2];
+      const n = ring.length - 1;
+      const c = ring.slice(0, n).reduce((a, p) => [a[0] + p[0] / n, a[1] + p[1] / n], [0, 0]);
+      const cross = (a, b, p) => (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0]);
+      const crosses = (a, b, p, q) => cross(a, b, p) * cross(a, b, q) < 0 && cross(p, q, a) * cross(p, q, b) < 0;
+      // v0 dragged across the edge v1–v2: the edge from the last vertex to it then crosses v1–v2.
+      const mid = [(v1[0] + v2[0]) / 2, (v1[1] + v2[1]) / 2];
+      let bad = null;
+      for (const k of [2, 2.5, 3, 4]) {
+        const p = [c[0] + k * (mid[0] - c[0]), c[1] + k * (mid[1] - c[1])];
+        if (crosses(v3, p, v1, v2) || crosses(p, v1, v2, v3)) (bad = p);
+        if (bad) break;
+      }
+      assert(bad, 'found no self-intersecting position for the test');
+      const b = bbox({ coordinates: [ring, [bad]] });
+      await fitTo(page, b, { padding: { top: 120, bottom: 120, left: 380, right: 120 }, maxZoom: 18 }); // clear of the layer panel
+      await settle(page);
+      await page.click('#panel form[name=edit] [data-tool-act=boundary]');
+      await page.waitForFunction(() => window.__map.getSource('edit-handles'), null, { timeout: WAIT });
+      await settle(page);
+      const box = await page.locator('#map').boundingBox();
+      const px = (ll) => page.evaluate((ll) => { const p = window.__map.project(ll); return [p.x, p.y]; }, ll);
+      const drag = async (from, to) => {
+        const [a, b2] = [await px(from), await px(to)];
+        await page.mouse.move(box.x + a[0], box.y + a[1]);
+        await page.mouse.down();
+        await page.mouse.move(box.x + (a[0] + b2[0]) / 2, box.y + (a[1] + b2[1]) / 2, { steps: 4 });
+        await page.mouse.move(box.x + b2[0], box.y + b2[1], { steps: 4 });
+        await page.mouse.up();
+      };
+      await drag(v0, bad);
+      await page.click('#panel form[name=edit] button[type=submit]');
+      await page.waitForSelector('#panel form[name=edit] [data-geometry-error]', { timeout: WAIT });
+      const code = await page.getAttribute('#panel form[name=edit] [data-geometry-error]', 'data-geometry-error');
+      const markers = await page.locator('#map .maplibregl-marker').count();
+      const unchanged = await api(`/api/parcels/${encR}`);
+      assert(code === 'self_intersection', `geometry error ${code}`);
+      assert(markers === 1, `${markers} markers at the error location`);
+      assert(unchanged.properties.version === before.properties.version, 'a refused boundary changed the parcel');
+      await snap(page, 'boundary refused');
+      // Start again from the stored boundary and pull v0 10% towards the middle.
+      await page.click('#panel form[name=edit] [data-tool-act=reset]');
+      await settle(page);
+      const inward = [v0[0] + 0.1 * (c[0] - v0[0]), v0[1] + 0.1 * (c[1] - v0[1])];
+      await drag(v0, inward);
+      await page.click('#panel form[name=edit] button[type=submit]');
+      await page.waitForFunction((v) => Number(document.querySelector('#panel form[name=edit]')?.dataset.version) > v, before.properties.version, { timeout: WAIT });
+      const after = await api(`/api/parcels/${encR}`);
+      // The service may start the ring elsewhere: look for the moved vertex anywhere in it.
+      const ringAfter = (after.geometry.type === 'Polygon' ? after.geometry.coordinates : after.geometry.coordinates[0])[0];
+      const nearest = (p) => Math.min(...ringAfter.map((q) => metres(p, q)));
+      const shift = metres(inward, v0);
+      assert(nearest(inward) < 2 && nearest(v0) > 1, `no vertex near the drop point (${nearest(inward).toFixed(1)} m) or one left at the old place (${nearest(v0).toFixed(1)} m)`);
+      assert(await page.locator('#map .maplibregl-marker').count() === 0, 'the error marker stayed after a good save');
+      return `self_intersection refused with a marker, nothing changed; a ${shift.toFixed(1)} m vertex move saved as version ${after.properties.version}`;
     });
 
     // 7e. A review session for two parcels: created in the page, presented (the arrow key
@@ -644,6 +711,61 @@ async function main() {
       await snap(page, 'review presenting');
       await page.click('#views [data-view=map]');
       return `session ${id} with ${P} and ${Q.code}; ${Q.code} supply ${verdict}, decision approve_with_conditions (checked via GET /api/reviews/${id})`;
+    });
+
+    // 7f. The dashboard draws the safe-utilization rates against their targets; a count
+    // clicks through to its parcels on the map and in the list (code IN (…)).
+    await step('dashboard renders the rates', page, async () => {
+      const thisYear = new Date().getFullYear();
+      let year = thisYear - 1;
+      let stats = null;
+      for (let y = thisYear - 1; y >= 2019; y--) {
+        const s = await api(`/api/stats/safe-utilization?year=${y}`);
+        if (!stats || s.rates.some((r) => r.denominator > 0)) (stats = s), (year = y);
+        if (s.rates.some((r) => r.denominator > 0)) break;
+      }
+      await page.click('#views [data-view=dashboard]');
+      await page.waitForSelector('#dashboard[data-loading=false]', { timeout: WAIT });
+      await page.selectOption('#dashboard select[name=year]', String(year));
+      await page.waitForFunction((y) => document.querySelector('#dashboard[data-loading=false] select[name=year]')?.value === String(y), year, { timeout: WAIT });
+      const bars = await page.$$eval('#dashboard li[data-rate]', (els) =>
+        els.map((li) => ({
+          id: li.dataset.rate,
+          width: Number(li.querySelector('.rate-fill').getAttribute('width')),
+          fill: li.querySelector('.rate-fill').getAttribute('fill'),
+          met: li.querySelector('svg').dataset.met,
+          text: li.querySelector('.rate-value').textContent,
+        })),
+      );
+      assert(bars.length === stats.rates.length && bars.length > 0, `${bars.length} bars for ${stats.rates.length} rates`);
+      for (const r of stats.rates) {
+        const b = bars.find((x) => x.id === r.definition.id);
+        assert(b, `no bar for ${r.definition.id}`);
+        assert(Math.abs(b.width - 320 * (r.rate ?? 0)) < 0.5, `${r.definition.id}: bar ${b.width} for rate ${r.rate}`);
+        assert((b.fill === '#c01c28') === (r.target_met === false), `${r.definition.id}: colour ${b.fill} with target_met ${r.target_met}`);
+      }
+      const plan = await api('/api/plan/tasks');
+      const atRisk = plan.tasks.flatMap((t) => t.measures).filter((m) => m.at_risk).length;
+      const shownAtRisk = Number(await page.getAttribute('#dashboard [data-at-risk]', 'data-at-risk'));
+      assert(shownAtRisk === atRisk, `at-risk measures shown ${shownAtRisk}, API ${atRisk}`);
+      await snap(page, 'dashboard');
+      const counted = stats.rates.find((r) => r.safe.length + r.not_safe.length > 0);
+      let through = 'no rate has parcels this year';
+      if (counted) {
+        const codes = [...new Set([...counted.safe, ...counted.not_safe].map((x) => (typeof x === 'string' ? x : x.parcel ?? x.code)))];
+        await page.click(`#dashboard [data-codes="${counted.definition.id}:all"]`);
+        await page.waitForFunction(
+          (n) => document.body.dataset.view === 'map' && document.querySelector('#list').dataset.loading !== 'true' && document.querySelector('#list').dataset.matched === String(n),
+          codes.length,
+          { timeout: WAIT },
+        );
+        const listed = await page.$$eval('#list li[data-code]', (els) => els.map((e) => e.dataset.code));
+        assert(listed.every((c) => codes.includes(c)), 'the list shows a parcel outside the clicked count');
+        await page.click('#codefilter [data-act=clear-codes]');
+        await page.waitForFunction(() => document.querySelector('#codefilter').hidden && document.querySelector('#list').dataset.loading !== 'true', null, { timeout: WAIT });
+        through = `${counted.definition.id}: ${codes.length} parcels → list filtered by code`;
+      }
+      return `${year}: ${bars.map((b) => `${b.id} ${b.text}`).join(', ')}; ${atRisk} measures at risk; ${through}`;
     });
 
     // 8. Nothing went wrong in the console, and nothing left the service's host.

@@ -185,6 +185,16 @@ const UI = {
   year: ['年度', 'Year'],
   contaminated_area: ['年末污染地块面积', 'Contaminated parcel area at year end'],
   clear_code_filter: ['取消', 'Clear'],
+  geom_self_intersection: ['边界自相交', 'the boundary crosses itself'],
+  geom_outside_extent: ['边界超出辖区范围', 'the boundary leaves the district'],
+  geom_unclosed_ring: ['边界未闭合', 'the boundary ring is not closed'],
+  geom_too_few_points: ['边界顶点过少', 'too few vertices'],
+  geom_zero_area: ['边界面积为零', 'the boundary has no area'],
+  geom_too_many_vertices: ['边界顶点过多', 'too many vertices'],
+  geom_invalid_coordinates: ['坐标无效', 'invalid coordinates'],
+  geom_wrong_geometry_type: ['几何类型不符', 'wrong geometry type'],
+  geom_empty_geometry: ['边界为空', 'empty boundary'],
+  tasks_year: ['（{n} 项任务 · {y}年度）', '({n} tasks · {y})'],
 };
 
 const STORE_KEY = 'soilreg.lang';

@@ -170,7 +170,7 @@ $('#views').addEventListener('click', (e) => {
 
 $('#lang').addEventListener('click', () => setLang(getLang() === 'en' ? 'zh' : 'en'));
 document.addEventListener('keydown', (e) => {
-  if (e.key === 'Escape' && !$('#panel').hidden && !e.target.closest('input, select')) panel.close();
+  if (e.key === 'Escape' && !$('#panel').hidden && !e.target.closest('input, select, textarea')) panel.close();
 });
 
 applyStatic();
