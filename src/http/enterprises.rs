@@ -1,14 +1,14 @@
 //! `/api/enterprises`: firms by their unified social credit code.
 
 use axum::extract::{Path, State};
-use axum::http::header::{ETAG, IF_MATCH};
+use axum::http::header::ETAG;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Map, Value};
 
-use super::extract::{Actor, JsonBody, Params};
+use super::extract::{required_if_match, Actor, JsonBody, Params};
 use super::AppState;
 use crate::clock;
 use crate::db;
@@ -108,23 +108,7 @@ async fn update(
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
     actor.require(Action::EditEnterpriseLedgers)?;
-    let expected: i32 = headers
-        .get(IF_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.trim()
-                .trim_start_matches("W/")
-                .trim_matches('"')
-                .parse()
-                .ok()
-        })
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::PRECONDITION_REQUIRED,
-                "if_match_required",
-                "send If-Match with the ETag",
-            )
-        })?;
+    let expected = required_if_match(&headers)?;
     let mut m = object(&body)?.clone();
     m.insert("uscc".into(), Value::String(uscc.clone()));
     let input = EnterpriseInput::parse(&m, clock::today())?;

@@ -162,3 +162,37 @@ impl axum::extract::OptionalFromRequestParts<AppState> for Actor {
             .map(Some)
     }
 }
+
+/// The ETag of a record's version: `"3"`.
+pub fn etag(version: i32) -> String {
+    format!("\"{version}\"")
+}
+
+/// The version named by an `If-Match` / `If-None-Match` value (`"3"` or `W/"3"`).
+pub fn version_of(value: &str) -> Option<i32> {
+    value
+        .trim()
+        .trim_start_matches("W/")
+        .trim_matches('"')
+        .parse()
+        .ok()
+}
+
+/// The version an edit expects: `If-Match` is required (428) and must be an ETag (400).
+pub fn required_if_match(headers: &axum::http::HeaderMap) -> Result<i32, ApiError> {
+    headers
+        .get(axum::http::header::IF_MATCH)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::PRECONDITION_REQUIRED,
+                "if_match_required",
+                "an edit needs If-Match with the record's ETag",
+            )
+        })?
+        .to_str()
+        .ok()
+        .and_then(version_of)
+        .ok_or_else(|| {
+            ApiError::bad_request("invalid_if_match", "If-Match must be an ETag such as \"3\"")
+        })
+}

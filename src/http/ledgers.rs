@@ -5,14 +5,14 @@ mod list;
 mod records;
 
 use axum::extract::{Path, State};
-use axum::http::header::{CONTENT_TYPE, ETAG, IF_MATCH, IF_NONE_MATCH, LOCATION};
+use axum::http::header::{CONTENT_TYPE, ETAG, IF_NONE_MATCH, LOCATION};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde_json::{Map, Value};
 
-use super::extract::{Actor, JsonBody, Params};
+use super::extract::{required_if_match, version_of, Actor, JsonBody, Params};
 use super::AppState;
 use crate::clock;
 use crate::db;
@@ -134,16 +134,6 @@ fn response(
         res.headers_mut().insert(ETAG, v);
     }
     res
-}
-
-/// The version named by an `If-Match` / `If-None-Match` value (`"3"` or `W/"3"`).
-fn version_of(value: &str) -> Option<i32> {
-    value
-        .trim()
-        .trim_start_matches("W/")
-        .trim_matches('"')
-        .parse()
-        .ok()
 }
 
 async fn show(
@@ -272,21 +262,7 @@ async fn update(
     let ledger = ledger_of(&slug)?;
     actor.require(ledger.action())?;
     let id = id_of(ledger, &id)?;
-    let expected = headers
-        .get(IF_MATCH)
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::PRECONDITION_REQUIRED,
-                "if_match_required",
-                "PATCH needs If-Match with the row's ETag",
-            )
-        })?
-        .to_str()
-        .ok()
-        .and_then(version_of)
-        .ok_or_else(|| {
-            ApiError::bad_request("invalid_if_match", "If-Match must be an ETag such as \"3\"")
-        })?;
+    let expected = required_if_match(&headers)?;
     let params = Params::from_uri(&uri, &["crs"])?;
     let (patch, geometry) = split(ledger, &body)?;
     let shape = geometry

@@ -8,7 +8,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{Map, Value};
 
-use super::extract::{Actor, JsonBody, Params};
+use super::extract::{etag, required_if_match, version_of, Actor, JsonBody, Params};
 use super::AppState;
 use crate::clock;
 use crate::db;
@@ -40,20 +40,6 @@ fn geojson_response(status: StatusCode, body: String, version: Option<i32>) -> R
         res.headers_mut().insert(ETAG, v);
     }
     res
-}
-
-fn etag(version: i32) -> String {
-    format!("\"{version}\"")
-}
-
-/// The version named by an `If-Match` / `If-None-Match` value (`"3"` or `W/"3"`).
-fn version_of(value: &str) -> Option<i32> {
-    value
-        .trim()
-        .trim_start_matches("W/")
-        .trim_matches('"')
-        .parse()
-        .ok()
 }
 
 fn parse_bbox(s: &str) -> Option<Extent> {
@@ -314,21 +300,7 @@ async fn update(
 ) -> ApiResult<Response> {
     actor.require(Action::EditRegister)?;
     let params = Params::from_uri(&uri, &["crs"])?;
-    let expected = headers
-        .get(IF_MATCH)
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::PRECONDITION_REQUIRED,
-                "if_match_required",
-                "PATCH needs If-Match with the parcel's ETag",
-            )
-        })?
-        .to_str()
-        .ok()
-        .and_then(version_of)
-        .ok_or_else(|| {
-            ApiError::bad_request("invalid_if_match", "If-Match must be an ETag such as \"3\"")
-        })?;
+    let expected = required_if_match(&headers)?;
     let (props, geometry) = feature_parts(&body, false)?;
     let boundary = match geometry {
         None => None,
