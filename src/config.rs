@@ -67,6 +67,31 @@ pub struct Config {
         global = true
     )]
     pub check_interval_secs: u64,
+    /// An optional raster basemap for the map, an XYZ template such as a Tianditu
+    /// `…/DataServer?T=vec_w&x={x}&y={y}&l={z}&tk=KEY` URL. Without it the map needs no outside request.
+    #[arg(
+        long,
+        env = "SOILREG_BASEMAP_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    pub basemap_url: Option<String>,
+    /// The basemap is in GCJ-02 (AMap, Tencent): the map then asks for offset tiles.
+    #[arg(
+        long,
+        env = "SOILREG_BASEMAP_GCJ02",
+        default_value_t = false,
+        global = true
+    )]
+    pub basemap_gcj02: bool,
+    /// Attribution shown for the basemap.
+    #[arg(
+        long,
+        env = "SOILREG_BASEMAP_ATTRIBUTION",
+        default_value = "",
+        global = true
+    )]
+    pub basemap_attribution: String,
     /// The built web front end (`npm run build` in web/).
     #[arg(
         long,

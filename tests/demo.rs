@@ -170,3 +170,23 @@ async fn the_land_use_classification_is_served_with_its_gb36600_classes() {
         2
     );
 }
+
+#[tokio::test]
+async fn the_map_is_told_about_a_configured_basemap_and_its_gcj02_offset() {
+    let app = common::TestApp::new().await;
+    assert_eq!(
+        app.get("/api/config").await.body["basemap"],
+        serde_json::Value::Null,
+        "no basemap: no outside request"
+    );
+    let mut config = common::test_config("postgres://unused/x");
+    config.basemap_url = Some("https://example.invalid/{z}/{x}/{y}.png".into());
+    config.basemap_gcj02 = true;
+    let app = common::TestApp {
+        pool: app.pool.clone(),
+        state: soilreg::AppState::new(app.pool.clone(), config),
+    };
+    let c = app.get("/api/config").await.body;
+    assert_eq!(c["basemap"]["gcj02"], true);
+    assert!(c["basemap"]["url"].as_str().expect("url").contains("{z}"));
+}

@@ -16,6 +16,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/district", get(district))
         .route("/api/towns", get(towns))
         .route("/api/land-uses", get(land_uses))
+        .route("/api/config", get(client_config))
 }
 
 fn geojson(v: Value) -> Response {
@@ -59,5 +60,16 @@ async fn land_uses() -> axum::Json<Value> {
         .collect();
     axum::Json(
         serde_json::json!({"classification": "国土空间调查、规划、用途管制用地用海分类指南", "land_uses": uses}),
+    )
+}
+
+/// What the map needs to know: the optional basemap, and whether it is in GCJ-02.
+async fn client_config(State(state): State<AppState>) -> axum::Json<Value> {
+    let c = &state.config;
+    let basemap = c.basemap_url.as_ref().map(|url| {
+        serde_json::json!({"url": url, "gcj02": c.basemap_gcj02, "attribution": c.basemap_attribution})
+    });
+    axum::Json(
+        serde_json::json!({"basemap": basemap, "extent": [c.extent.min_x, c.extent.min_y, c.extent.max_x, c.extent.max_y]}),
     )
 }

@@ -132,6 +132,9 @@ pub fn test_config(url: &str) -> Config {
         max_document_bytes: 512 * 1024,
         check_interval_secs: 3600,
         web_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("web/dist"),
+        basemap_url: None,
+        basemap_gcj02: false,
+        basemap_attribution: String::new(),
         db_pool: 8,
     }
 }

@@ -20,10 +20,22 @@ async function getJSON(path, { signal } = {}) {
 const enc = encodeURIComponent;
 
 /** Absolute URL template of a vector-tile layer, with an optional CQL2 filter. */
+/** Set once a GCJ-02 basemap is configured: every vector tile is then asked for offset. */
+let gcj02 = false;
+export function useGcj02(on) {
+  gcj02 = on;
+}
+
 export function tileUrl(layer, filter = '') {
-  const q = filter ? `?filter=${enc(filter)}` : '';
+  const params = [];
+  if (filter) params.push(`filter=${enc(filter)}`);
+  if (gcj02) params.push('coords=gcj02');
+  const q = params.length ? `?${params.join('&')}` : '';
   return `${location.origin}/tiles/${layer}/{z}/{x}/{y}${q}`;
 }
+
+/** The service's settings for the map: the optional basemap. */
+export const clientConfig = () => getJSON('/api/config');
 
 export const tileJson = (layer) => getJSON(`/tiles/${layer}`);
 /** The district outline (a Feature) and the towns (a FeatureCollection); services before 2026-11-29 lack them. */

@@ -60,6 +60,7 @@ export function createMap(container, { parcelFilter, onParcelClick }) {
   map.addControl(new AttributionControl({ compact: true, customAttribution: 'soilreg' }), 'bottom-right');
 
   loadGeography(map);
+  loadBasemap(map);
 
   // First meaningful paint: the first idle with parcels on screen (read by the e2e test).
   const markFirstParcels = () => {
@@ -95,6 +96,29 @@ async function loadGeography(map) {
   whenLoaded(map, () => {
     if (district) map.getSource('extent').setData(district);
     if (towns?.features?.length) map.getSource('towns').setData(towns);
+  });
+}
+
+/**
+ * An optional basemap from the service's settings (e.g. Tianditu). When it is in GCJ-02
+ * (AMap, Tencent), every vector tile is asked for with the same offset so they line up.
+ * Without one, nothing is fetched from outside the service.
+ */
+async function loadBasemap(map) {
+  const config = await api.clientConfig().catch(() => null);
+  const base = config?.basemap;
+  if (!base?.url) return;
+  api.useGcj02(Boolean(base.gcj02));
+  whenLoaded(map, () => {
+    map.addSource('basemap', { type: 'raster', tiles: [base.url], tileSize: 256, attribution: base.attribution || '' });
+    map.addLayer({ id: 'basemap', type: 'raster', source: 'basemap', paint: { 'raster-opacity': 0.85 } }, 'extent-fill');
+    map.setPaintProperty('extent-fill', 'fill-opacity', 0);
+    if (base.gcj02) {
+      for (const id of ['parcels', 'closed-sites', 'key-units', 'sampling-points', 'farmland-plots', 'patches']) {
+        const filter = id === 'parcels' ? parcelCql.get(map) ?? '' : '';
+        map.getSource(id)?.setTiles([api.tileUrl(id, filter)]);
+      }
+    }
   });
 }
 
