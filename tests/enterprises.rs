@@ -203,6 +203,16 @@ async fn a_high_risk_site_is_scored_with_reasons_linked_to_its_parcel_and_puts_i
     );
     assert_eq!(app.count("parcel_events").await, 1);
 
+    let ledgers = app.get("/api/parcels/CS-1/ledgers").await.body;
+    assert_eq!(ledgers["closed_sites"][0]["name"], "原示例电镀厂");
+    assert_eq!(
+        ledgers["closed_sites"][0]["ledger"],
+        format!("/api/closed-sites/{id}/ledger")
+    );
+    assert_eq!(
+        app.get("/api/parcels/CS-2/ledgers").await.body["closed_sites"],
+        json!([])
+    );
     let list = app.get("/api/closed-sites?level=high").await;
     assert_eq!(
         list.body["features"][0]["properties"]["parcels"][0]["code"],

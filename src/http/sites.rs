@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/closed-sites/{id}", get(show))
         .route("/api/closed-sites/{id}/parcels", post(link_parcel))
         .route("/api/closed-sites/{id}/ledger", get(ledger).post(add_entry))
+        .route("/api/parcels/{code}/ledgers", get(parcel_ledgers))
 }
 
 fn site_id(id: &str) -> ApiResult<i64> {
@@ -392,4 +393,44 @@ async fn export_xlsx(State(state): State<AppState>, uri: Uri) -> ApiResult<Respo
         bytes,
     )
         .into_response())
+}
+
+/// `GET /api/parcels/{code}/ledgers`: the ledger entries that concern a parcel — the
+/// closed-factory sites on it (with their screening ledger) and the review sessions that
+/// discussed it (with the latest decision).
+pub async fn parcel_ledgers(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM parcels WHERE code = $1")
+        .bind(&code)
+        .fetch_optional(&state.pool)
+        .await?;
+    let id = id.ok_or_else(|| ApiError::not_found(format!("no parcel with code {code}")))?;
+    let sites: Value = sqlx::query_scalar(
+        "SELECT coalesce(json_agg(json_build_object(
+                    'id', c.id, 'name', c.name, 'enterprise', e.name, 'risk_level', c.risk_level, 'closure_year', c.closure_year,
+                    'overlap_m2', round(l.overlap_m2::numeric, 1),
+                    'entries', (SELECT count(*) FROM screening_ledger s WHERE s.site_id = c.id),
+                    'ledger', '/api/closed-sites/' || c.id || '/ledger') ORDER BY c.id), '[]')
+           FROM closed_site_parcels l JOIN closed_sites c ON c.id = l.site_id JOIN enterprises e ON e.id = c.enterprise_id
+          WHERE l.parcel_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&state.pool)
+    .await?;
+    let reviews: Value = sqlx::query_scalar(
+        "SELECT coalesce(json_agg(json_build_object(
+                    'id', r.id, 'title', r.title, 'held_on', r.held_on,
+                    'decision', (SELECT d.decision FROM review_decisions d WHERE d.session_id = r.id AND d.parcel_id = a.parcel_id
+                                  ORDER BY d.id DESC LIMIT 1),
+                    'minutes', '/api/reviews/' || r.id || '/minutes.html') ORDER BY r.held_on DESC), '[]')
+           FROM review_agenda a JOIN review_sessions r ON r.id = a.session_id WHERE a.parcel_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&state.pool)
+    .await?;
+    Ok(Json(
+        json!({"parcel": code, "closed_sites": sites, "reviews": reviews}),
+    ))
 }

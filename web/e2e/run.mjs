@@ -422,6 +422,10 @@ async function main() {
       assert(/\d{4}年\d{1,2}月\d{1,2}日/.test(panel), 'dates are not in Chinese convention');
       const stages = await page.$$eval('#panel .timeline li.event .chip', (els) => els.map((e) => e.textContent));
       assert(stages.length === history.events.length, 'a timeline event lacks its stage');
+      // The ledger entries on the parcel link to their ledgers.
+      const ledgers = await api(`/api/parcels/${encodeURIComponent(P)}/ledgers`);
+      const links = await page.$$eval('#panel [data-section=ledgers] a', (els) => els.map((e) => e.getAttribute('href')));
+      for (const c of ledgers.closed_sites) assert(links.includes(c.ledger), `the panel lacks the link to ${c.ledger}`);
 
       const supply = await api(`/api/parcels/${encodeURIComponent(P)}/supply-check?use=0701`);
       const shown = await page.getAttribute('#panel [data-section=supply] [data-verdict]', 'data-verdict');

@@ -65,6 +65,8 @@ export const history = (code, opts) => getJSON(`/api/parcels/${enc(code)}/histor
 export const exceedances = (code, opts) => getJSON(`/api/parcels/${enc(code)}/exceedances`, opts);
 export const exceedanceReportUrl = (code) => `/api/parcels/${enc(code)}/exceedances.html`;
 export const filings = (code, opts) => getJSON(`/api/filings?parcel=${enc(code)}`, opts);
+/** The ledger entries on a parcel: closed-factory sites and review sessions. */
+export const ledgers = (code, opts) => getJSON(`/api/parcels/${enc(code)}/ledgers`, opts);
 export const supplyCheck = (code, use, opts) => getJSON(`/api/parcels/${enc(code)}/supply-check?use=${enc(use)}`, opts);
 export const documentMeta = (id, opts) => getJSON(`/api/documents/${enc(id)}/meta`, opts);
 

@@ -69,6 +69,7 @@ export function createPanel(root, { onClose, onShow, onOpened = () => {}, onParc
     ]).then(() => token === seq && loadDocNames(token));
     load('exceedances', () => api.exceedances(code), token);
     load('supply', () => api.supplyCheck(code, s.use), token);
+    load('ledgers', () => api.ledgers(code), token);
   };
 
   const close = () => {
@@ -107,7 +108,8 @@ export function createPanel(root, { onClose, onShow, onOpened = () => {}, onParc
       ${section('history', t('timeline'), timeline)}
       ${section('exceedances', t('exceedances'), exceedanceView)}
       ${section('filings', t('filings'), filingView)}
-      ${section('supply', t('supply_check'), supplyView)}`;
+      ${section('supply', t('supply_check'), supplyView)}
+      ${section('ledgers', t('ledger_entries'), ledgerView)}`;
   };
 
   const attributes = () => {
@@ -197,6 +199,20 @@ export function createPanel(root, { onClose, onShow, onOpened = () => {}, onParc
       <th>${esc(t('point'))} / ${esc(t('depth'))}</th><th>${esc(t('sampled_on'))}</th></tr></thead>
       <tbody>${rows}</tbody></table></div>
       <p><a href="${esc(api.exceedanceReportUrl(s.code))}" target="_blank" rel="noopener">${esc(t('printable_report'))}</a></p>`;
+  };
+
+  const ledgerView = () => {
+    const { closed_sites: sites = [], reviews = [] } = s.data.ledgers ?? {};
+    if (!sites.length && !reviews.length) return `<p class="muted">${esc(t('no_ledger_entries'))}</p>`;
+    const siteItems = sites.map(
+      (c) => `<li><a href="${esc(c.ledger)}" target="_blank" rel="noopener">${esc(c.name)}</a>
+        <span class="small">${esc(c.enterprise)} · ${esc(t('closed_site_risk', { r: enumName('site_risk', c.risk_level) }))} · ${esc(t('ledger_count', { n: c.entries }))}</span></li>`,
+    );
+    const reviewItems = reviews.map(
+      (r) => `<li><a href="${esc(r.minutes)}" target="_blank" rel="noopener">${esc(r.title)}</a>
+        <span class="small">${esc(formatDate(r.held_on))}${r.decision ? ` · ${esc(t(`dec_${r.decision}`))}` : ''}</span></li>`,
+    );
+    return `<ul class="ledger-entries">${[...siteItems, ...reviewItems].join('')}</ul>`;
   };
 
   const filingView = () => {
