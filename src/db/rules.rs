@@ -90,15 +90,73 @@ pub fn supply_facts(parcel: &Current, facts: &Facts, today: Date) -> SupplyFacts
     }
 }
 
-/// The corrected history as steps (kind, date, stage before) for the rates.
-pub fn steps(facts: &Facts) -> Vec<Step> {
+/// One parcel's corrected history, read in bulk for district-wide figures.
+pub struct History {
+    pub code: String,
+    pub sensitive_use: bool,
+    pub area_m2: f64,
+    pub initial: crate::domain::lifecycle::ParcelState,
+    pub events: Vec<crate::domain::lifecycle::Recorded>,
+}
+
+/// Every parcel with events (in a town, if given) and its events, in two queries.
+pub async fn histories(
+    pool: &sqlx::PgPool,
+    town: Option<&str>,
+) -> Result<Vec<History>, sqlx::Error> {
+    use crate::domain::lifecycle::{LandRight, Recorded};
+    use std::collections::HashMap;
+    let parcels: Vec<(i64, String, bool, f64, LandRight)> = sqlx::query_as(
+        "SELECT p.id, p.code, coalesce(p.planned_use LIKE '07%' OR p.planned_use LIKE '08%', false), p.area_m2,
+                p.land_right_initial
+           FROM parcels p
+          WHERE EXISTS (SELECT 1 FROM parcel_events e WHERE e.parcel_id = p.id) AND ($1::text IS NULL OR p.town = $1)
+          ORDER BY p.code",
+    )
+    .bind(town)
+    .fetch_all(pool)
+    .await?;
+    let ids: Vec<i64> = parcels.iter().map(|p| p.0).collect();
+    let rows: Vec<(i64, i64, String, Date, serde_json::Value, i16)> = sqlx::query_as(
+        "SELECT parcel_id, id, kind::text, occurred_on, payload, planned_class FROM parcel_events
+          WHERE parcel_id = ANY($1) ORDER BY parcel_id, id",
+    )
+    .bind(&ids)
+    .fetch_all(pool)
+    .await?;
+    let mut by_parcel: HashMap<i64, Vec<Recorded>> = HashMap::new();
+    for (parcel, id, kind, on, payload, class) in rows {
+        let event = Event::parse(&kind, &payload, on)
+            .map_err(|e| sqlx::Error::Decode(format!("stored event {id}: {}", e.message).into()))?;
+        let planned_class = Gb36600Class::from_number(class).unwrap_or(Gb36600Class::One);
+        by_parcel.entry(parcel).or_default().push(Recorded {
+            id,
+            event,
+            occurred_on: on,
+            planned_class,
+        });
+    }
+    Ok(parcels
+        .into_iter()
+        .map(|(id, code, sensitive_use, area_m2, right)| History {
+            code,
+            sensitive_use,
+            area_m2,
+            initial: events::initial_state(right),
+            events: by_parcel.remove(&id).unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// The corrected history of recorded events as steps (kind, date, stage before).
+pub fn steps_of(events: &[crate::domain::lifecycle::Recorded], replay: &Replay) -> Vec<Step> {
     let mut before = crate::domain::lifecycle::Stage::Unknown;
     let mut out = Vec::new();
-    for (e, step) in facts.events.iter().zip(&facts.replay.steps) {
-        if !step.voided && !matches!(e.recorded.event, Event::Correction { .. }) {
+    for (e, step) in events.iter().zip(&replay.steps) {
+        if !step.voided && !matches!(e.event, Event::Correction { .. }) {
             out.push(Step {
-                kind: e.kind,
-                on: e.recorded.occurred_on,
+                kind: e.event.kind(),
+                on: e.occurred_on,
                 stage_before: before,
             });
         }

@@ -35,50 +35,39 @@ async fn safe_utilization(State(state): State<AppState>, uri: Uri) -> ApiResult<
         })?
         .unwrap_or(today.year());
     let town = params.parse("town", Town::parse)?;
-    let mut conn = state.pool.acquire().await?;
     // Parcels with a history: only they can be supplied, developed or contaminated.
-    let parcels: Vec<(String, bool, f64)> = sqlx::query_as(
-        "SELECT p.code, coalesce(p.planned_use LIKE '07%' OR p.planned_use LIKE '08%', false), p.area_m2
-           FROM parcels p
-          WHERE EXISTS (SELECT 1 FROM parcel_events e WHERE e.parcel_id = p.id)
-            AND ($1::text IS NULL OR p.town = $1)
-          ORDER BY p.code",
-    )
-    .bind(town.map(Town::code))
-    .fetch_all(&mut *conn)
-    .await?;
+    let histories = db::rules::histories(&state.pool, town.map(Town::code)).await?;
     let years: Vec<i32> = (2019..=today.year().max(year)).collect();
     let mut area_by_year = vec![0.0_f64; years.len()];
     let (mut key_cases, mut contaminated_cases) = (Vec::new(), Vec::new());
-    for (code, sensitive, area) in &parcels {
-        let Some(parcel) = db::parcels::read(&mut conn, code).await? else {
+    for h in &histories {
+        let Ok(full) = replay(&h.events, &h.initial) else {
             continue;
         };
-        let facts = db::rules::gather(&mut conn, &parcel, today).await?;
-        let steps = db::rules::steps(&facts);
-        if *sensitive {
-            key_cases.extend(key_land_case(code, &steps, year));
+        let steps = db::rules::steps_of(&h.events, &full);
+        if h.sensitive_use {
+            key_cases.extend(key_land_case(&h.code, &steps, year));
         }
-        contaminated_cases.extend(contaminated_case(code, &steps, year));
+        contaminated_cases.extend(contaminated_case(&h.code, &steps, year));
         // The stage at each year end, from the events that had occurred by then.
-        let initial = db::events::initial_state(parcel.land_right_initial);
         for (i, y) in years.iter().enumerate() {
             let Ok(end) = Date::from_calendar_date(*y, Month::December, 31) else {
                 continue;
             };
-            let upto: Vec<Recorded> = facts
+            let upto: Vec<Recorded> = h
                 .events
                 .iter()
-                .filter(|e| e.recorded.occurred_on <= end)
-                .map(|e| e.recorded.clone())
+                .filter(|e| e.occurred_on <= end)
+                .cloned()
                 .collect();
-            if let Ok(r) = replay(&upto, &initial) {
+            if let Ok(r) = replay(&upto, &h.initial) {
                 if contaminated_stage(r.state.stage) {
-                    area_by_year[i] += area;
+                    area_by_year[i] += h.area_m2;
                 }
             }
         }
     }
+    let mut conn = state.pool.acquire().await?;
     let farmland = farmland_rate(&mut conn, year).await?;
     let area: Vec<Value> = years
         .iter()
