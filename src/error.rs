@@ -83,6 +83,14 @@ impl From<FieldError> for ApiError {
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
         if let Some(db) = e.as_database_error() {
+            // Text the database cannot store (e.g. a NUL character in a JSON string) is the client's error.
+            if matches!(db.code().as_deref(), Some("22021" | "22P05")) {
+                return ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_text",
+                    "the text contains characters that cannot be stored (such as NUL)",
+                );
+            }
             match db.constraint() {
                 Some("parcels_code_key") => {
                     return ApiError::conflict(

@@ -325,3 +325,18 @@ async fn unknown_routes_answer_in_the_error_shape() {
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert_eq!(res.error_code(), "not_found");
 }
+
+#[tokio::test]
+async fn nul_characters_in_parameters_or_text_are_refused_not_a_server_error() {
+    let app = TestApp::new().await;
+    let t = app.token("planning", Role::Editor).await;
+    let q = app.get("/api/parcels?q=a%00b").await;
+    assert_eq!(q.status, StatusCode::BAD_REQUEST);
+    let ogc = app.get("/ogc/collections/enterprises/items?uscc=%00").await;
+    assert_eq!(ogc.status, StatusCode::BAD_REQUEST);
+    let mut f = parcel("N-1", 116.1, 39.94);
+    f["properties"]["name"] = json!("bad\u{0}name");
+    let res = app.post("/api/parcels", &t, &f).await;
+    assert!(res.status.is_client_error(), "{}", res.text);
+    assert_eq!(app.count("parcels").await, 0);
+}

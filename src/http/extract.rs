@@ -67,6 +67,17 @@ impl Params {
     pub fn from_uri(uri: &Uri, allowed: &[&str]) -> Result<Self, ApiError> {
         let Query(map) = Query::<HashMap<String, String>>::try_from_uri(uri)
             .map_err(|_| ApiError::bad_request("invalid_query", "the query string is malformed"))?;
+        // PostgreSQL text cannot hold NUL: refuse it here rather than fail in the database.
+        if let Some((k, _)) = map
+            .iter()
+            .find(|(k, v)| k.contains('\0') || v.contains('\0'))
+        {
+            return Err(ApiError::bad_request(
+                "invalid_parameter",
+                "query parameters may not contain NUL characters",
+            )
+            .with_field(k.replace('\0', "")));
+        }
         if let Some(k) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
             return Err(ApiError::bad_request(
                 "unknown_parameter",
