@@ -186,11 +186,28 @@ async fn schemathesis_finds_no_server_error_in_the_ogc_api() {
         &base,
         "--workers",
         "2",
+        // A fixed seed keeps CI reproducible; change it to explore new cases.
+        "--seed",
+        "20261129",
     ])
     .env("SCHEMATHESIS_HOOKS", "")
     .env("NO_COLOR", "1");
-    let out = blocking(cmd).await;
-    assert!(!out.contains("Server error"), "{out}");
+    // Judge by what schemathesis reports, not its exit status: an internal error of its own
+    // (e.g. in Hypothesis) is not a server error; a 5xx anywhere is.
+    let out = tokio::task::spawn_blocking(move || {
+        let o = cmd.output().expect("schemathesis runs");
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    })
+    .await
+    .expect("join");
+    assert!(
+        !out.contains("Server error") && !out.contains("ST101"),
+        "{out}"
+    );
     assert!(
         out.contains("Tested: 51") && out.contains(" generated, "),
         "schemathesis did not test every operation:\n{out}"
