@@ -725,8 +725,10 @@ async function main() {
       let stats = null;
       for (let y = thisYear - 1; y >= 2019; y--) {
         const s = await api(`/api/stats/safe-utilization?year=${y}`);
-        if (!stats || s.rates.some((r) => r.denominator > 0)) (stats = s), (year = y);
-        if (s.rates.some((r) => r.denominator > 0)) break;
+        // Farmland counts plots, not parcels: look for a year with a parcel rate.
+        const parcelRate = (r) => r.denominator > 0 && r.definition.id !== 'contaminated_farmland';
+        if (!stats || s.rates.some(parcelRate)) (stats = s), (year = y);
+        if (s.rates.some(parcelRate)) break;
       }
       await page.click('#views [data-view=dashboard]');
       await page.waitForSelector('#dashboard[data-loading=false]', { timeout: WAIT });
@@ -753,7 +755,7 @@ async function main() {
       const shownAtRisk = Number(await page.getAttribute('#dashboard [data-at-risk]', 'data-at-risk'));
       assert(shownAtRisk === atRisk, `at-risk measures shown ${shownAtRisk}, API ${atRisk}`);
       await snap(page, 'dashboard');
-      const counted = stats.rates.find((r) => r.safe.length + r.not_safe.length > 0);
+      const counted = stats.rates.find((r) => r.definition.id !== 'contaminated_farmland' && r.safe.length + r.not_safe.length > 0);
       let through = 'no rate has parcels this year';
       if (counted) {
         const codes = [...new Set([...counted.safe, ...counted.not_safe].map((x) => (typeof x === 'string' ? x : x.parcel ?? x.code)))];

@@ -43,7 +43,7 @@ export function createDashboard(root, { onCodes }) {
   };
 
   /** A count that shows its parcels on the map when clicked (plain text when there are none). */
-  const count = (key, codes, label, text = formatNumber(codes.length)) => {
+  const countButton = (key, codes, label, text = formatNumber(codes.length)) => {
     groups[key] = { codes, label };
     return codes.length
       ? `<button type="button" class="count" data-codes="${esc(key)}" title="${esc(t('show_parcels'))}">${esc(text)}</button>`
@@ -70,11 +70,16 @@ export function createDashboard(root, { onCodes }) {
     </svg>`;
   };
 
+  const count = countButton;
+
   const ratesView = (x) =>
     `<ul class="rates">${(x.rates ?? [])
       .map((r) => {
         const id = r.definition?.id ?? '';
         const label = name(r.definition);
+        // Farmland rates count plots, not parcels: their numbers are not a parcel filter.
+        const plots = id === 'contaminated_farmland';
+        const count = (key, codes, text, n) => (plots ? esc(n ?? formatNumber(codes.length)) : countButton(key, codes, text, n));
         return `<li data-rate="${esc(id)}" class="${r.target_met === false ? 'missed' : ''}">
           <div class="rate-head"><strong>${esc(label)}</strong> <span class="rate-value">${esc(pct(r.rate))}</span></div>
           ${bar(r)}
