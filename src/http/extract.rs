@@ -207,3 +207,16 @@ pub fn required_if_match(headers: &axum::http::HeaderMap) -> Result<i32, ApiErro
             ApiError::bad_request("invalid_if_match", "If-Match must be an ETag such as \"3\"")
         })
 }
+
+/// Percent-encodes a query component for a paging link; commas stay literal so
+/// `bbox=a,b,c,d` reads back as written.
+pub fn query_component(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

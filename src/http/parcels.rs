@@ -8,7 +8,9 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{Map, Value};
 
-use super::extract::{etag, required_if_match, version_of, Actor, JsonBody, Params};
+use super::extract::{
+    etag, query_component, required_if_match, version_of, Actor, JsonBody, Params,
+};
 use super::AppState;
 use crate::clock;
 use crate::db;
@@ -108,7 +110,7 @@ async fn list(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Ap
         q.push(("cursor".into(), next.to_string()));
         let qs = q
             .iter()
-            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .map(|(k, v)| format!("{}={}", query_component(k), query_component(v)))
             .collect::<Vec<_>>()
             .join("&");
         links.push(
@@ -134,18 +136,6 @@ async fn list(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Ap
     body.push_str(&Value::Array(links).to_string());
     body.push('}');
     Ok(geojson_response(StatusCode::OK, body, None))
-}
-
-/// Percent-encodes a query component.
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 async fn show(

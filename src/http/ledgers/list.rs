@@ -11,7 +11,7 @@ use crate::db;
 use crate::db::ledgers::ListFilter;
 use crate::domain::town::Town;
 use crate::error::ApiResult;
-use crate::http::extract::Params;
+use crate::http::extract::{query_component, Params};
 use crate::http::AppState;
 
 const DEFAULT_LIMIT: i64 = 100;
@@ -63,7 +63,7 @@ pub async fn list(
         q.sort();
         let mut qs: Vec<String> = q
             .iter()
-            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .map(|(k, v)| format!("{}={}", query_component(k), query_component(v)))
             .collect();
         qs.push(format!("cursor={next}"));
         links.push(serde_json::json!({"rel": "next", "type": GEOJSON,
@@ -77,16 +77,4 @@ pub async fn list(
         Value::Array(links)
     );
     Ok(response(StatusCode::OK, GEOJSON, body, None))
-}
-
-/// Percent-encodes a query component.
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
