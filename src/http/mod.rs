@@ -9,6 +9,7 @@ pub mod extract;
 mod filings;
 mod geography;
 mod health;
+mod html;
 mod key_units;
 mod ledgers;
 pub mod ogc;

@@ -11,6 +11,7 @@ use sqlx::PgConnection;
 
 use super::events::{append_checked, nested_event};
 use super::extract::{Actor, JsonBody};
+use super::html::escape;
 use super::AppState;
 use crate::clock;
 use crate::db;
@@ -317,12 +318,6 @@ async fn minutes_csv(State(state): State<AppState>, Path(id): Path<i64>) -> ApiR
     let mut conn = state.pool.acquire().await?;
     let s = session_json(&mut conn, id).await?;
     super::csv_export::csv_response(&HEADERS, rows(&s), "review-minutes.csv")
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 async fn minutes_html(

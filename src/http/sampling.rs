@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 use sqlx::PgConnection;
 
 use super::extract::{Actor, Params};
+use super::html::escape;
 use super::AppState;
 use crate::clock;
 use crate::db;
@@ -405,13 +406,6 @@ async fn points(State(state): State<AppState>, Path(code): Path<String>) -> ApiR
         .collect();
     let body = json!({"type": "FeatureCollection", "features": features, "verdict": s.verdict});
     Ok(([(CONTENT_TYPE, "application/geo+json")], Json(body)).into_response())
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// A printable exceedance report.

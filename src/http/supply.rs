@@ -13,6 +13,7 @@ use sqlx::PgConnection;
 use time::Date;
 
 use super::extract::{Actor, Params};
+use super::html::escape;
 use super::AppState;
 use crate::clock;
 use crate::db;
@@ -370,12 +371,6 @@ fn csv_report(rows: &[Value]) -> ApiResult<Response> {
         lines,
         "supply-check.csv",
     )
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 fn html_report(rows: &[Value], summary: &Value) -> Html<String> {
