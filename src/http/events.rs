@@ -139,6 +139,24 @@ pub fn document_ids(value: Option<&Value>) -> ApiResult<Vec<String>> {
     }
 }
 
+/// An optional single evidence document (a key-unit duty, a plan measure); absent is none.
+pub fn evidence_document(value: Option<&Value>) -> Result<Option<DocumentId>, FieldError> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v
+            .as_str()
+            .and_then(DocumentId::parse)
+            .map(Some)
+            .ok_or_else(|| {
+                FieldError::new(
+                    "evidence",
+                    "invalid_document",
+                    "evidence must be a document id",
+                )
+            }),
+    }
+}
+
 /// An optional event carried inside another request (a filing review, a review decision);
 /// its errors name `event.<field>`.
 pub fn nested_event(value: Option<&Value>) -> ApiResult<Option<NewEvent>> {

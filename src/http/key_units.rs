@@ -6,6 +6,7 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
+use super::events::evidence_document;
 use super::extract::{Actor, JsonBody, Params};
 use super::AppState;
 use crate::clock;
@@ -134,16 +135,7 @@ async fn set_duty(
         )
         .into());
     }
-    let evidence = match body.get("evidence") {
-        None | Some(Value::Null) => None,
-        Some(v) => Some(v.as_str().and_then(DocumentId::parse).ok_or_else(|| {
-            FieldError::new(
-                "evidence",
-                "invalid_document",
-                "evidence must be a document id",
-            )
-        })?),
-    };
+    let evidence = evidence_document(body.get("evidence"))?;
     let note = body
         .get("note")
         .and_then(Value::as_str)

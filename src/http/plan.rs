@@ -10,6 +10,7 @@ use serde_json::{json, Map, Value};
 use sqlx::{Postgres, Transaction};
 use time::{Date, Month};
 
+use super::events::evidence_document;
 use super::extract::{Actor, JsonBody, Params};
 use super::AppState;
 use crate::clock;
@@ -215,16 +216,7 @@ fn parse_report(body: &Value, year: i32, today: Date) -> Result<ReportInput, Fie
         .filter(|s| !s.is_empty() && s.chars().count() <= 2000)
         .ok_or_else(|| FieldError::new("text", "invalid_value", "text must be 1–2000 characters"))?
         .to_owned();
-    let evidence = match obj.get("evidence") {
-        None | Some(Value::Null) => None,
-        Some(v) => Some(v.as_str().and_then(DocumentId::parse).ok_or_else(|| {
-            FieldError::new(
-                "evidence",
-                "invalid_document",
-                "evidence must be a document id",
-            )
-        })?),
-    };
+    let evidence = evidence_document(obj.get("evidence"))?;
     let reported_on = obj
         .get("reported_on")
         .and_then(Value::as_str)
