@@ -15,6 +15,10 @@ pub const FEATURE_SQL: &str = "json_build_object(
         'key_unit_years', (SELECT coalesce(json_agg(k.year ORDER BY k.year), '[]') FROM key_unit_listings k
                             WHERE k.enterprise_id = e.id AND k.listed)))";
 
+/// The location from binds `$5` (x) and `$6` (y), NULL when no coordinates are given.
+const LOCATION_SQL: &str =
+    "CASE WHEN $5::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($5, $6), 4490) END";
+
 /// Inserts an enterprise; a duplicate code fails on `enterprises_uscc_key`.
 pub async fn insert(
     conn: &mut PgConnection,
@@ -25,8 +29,7 @@ pub async fn insert(
     sqlx::query_scalar(&format!(
         "WITH e AS (
             INSERT INTO enterprises (uscc, name, industry, address, location, status, closed_on, updated_by)
-            VALUES ($1, $2, $3, $4, CASE WHEN $5::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($5, $6), 4490) END,
-                    $7, $8, $9)
+            VALUES ($1, $2, $3, $4, {LOCATION_SQL}, $7, $8, $9)
             RETURNING *)
          SELECT {FEATURE_SQL} FROM e"
     ))
@@ -54,7 +57,7 @@ pub async fn update(
     sqlx::query_scalar(&format!(
         "WITH e AS (
             UPDATE enterprises SET name = $2, industry = $3, address = $4,
-                   location = CASE WHEN $5::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($5, $6), 4490) END,
+                   location = {LOCATION_SQL},
                    status = $7, closed_on = $8, updated_by = $9, version = version + 1, updated_at = now()
              WHERE id = $1 RETURNING *)
          SELECT {FEATURE_SQL} FROM e"
