@@ -72,6 +72,15 @@ impl Crs {
         matches!(self, Crs::Cgcs2000 | Crs::Wgs84 | Crs::Gcj02)
     }
 
+    /// `EPSG:4548`, `CRS84`, `GCJ-02`: how reports and the command line name it.
+    pub fn name(self) -> String {
+        match self {
+            Crs::Wgs84 => "CRS84".to_owned(),
+            Crs::Gcj02 => "GCJ-02".to_owned(),
+            c => format!("EPSG:{}", c.epsg()),
+        }
+    }
+
     /// The OGC URI (CRS84 for WGS84, whose GeoJSON axis order is lon, lat).
     pub fn uri(self) -> String {
         match self {

@@ -2,6 +2,7 @@
 
 pub mod cql2;
 pub mod crs;
+pub mod detect;
 pub mod extent;
 pub mod gcj02;
 pub mod geometry;
