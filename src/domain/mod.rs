@@ -5,6 +5,7 @@ pub mod closed_site;
 pub mod document;
 pub mod enterprise;
 pub mod filing;
+pub mod import;
 pub mod key_unit;
 pub mod land_use;
 pub mod ledgers;

@@ -104,11 +104,7 @@ fn fits(crs: Crs, swap: bool, b: &FileBox, district: &Extent) -> bool {
 ///
 /// `declared` (from `.prj` or the GeoPackage) is tried first, as is and swapped; then
 /// degrees, zone-prefixed eastings and bare eastings in CM 114°E and 117°E.
-pub fn detect(
-    declared: Option<Crs>,
-    b: &FileBox,
-    district: &Extent,
-) -> Result<Detection, NoFit> {
+pub fn detect(declared: Option<Crs>, b: &FileBox, district: &Extent) -> Result<Detection, NoFit> {
     if let Some(crs) = declared {
         for swap in [false, true] {
             if fits(crs, swap, b, district) {
@@ -138,7 +134,9 @@ pub fn detect(
             }
         }
     }
-    let said = declared.map_or(String::new(), |c| format!(" (the file declares {})", c.name()));
+    let said = declared.map_or(String::new(), |c| {
+        format!(" (the file declares {})", c.name())
+    });
     Err(NoFit(format!(
         "the coordinates ({:.3}, {:.3})–({:.3}, {:.3}) fall inside the district in none of \
          CGCS2000 degrees, Gauss–Krüger zones 38/39 with the zone prefix, or CM 114°E/117°E{said}, \
@@ -205,7 +203,10 @@ mod tests {
     #[test]
     fn zone_prefix_and_bare_easting_are_told_apart() {
         assert!(box_in(Crs::Gk39).min_x > 39_000_000.0);
-        assert_eq!(detect(None, &box_in(Crs::Gk39), &D).map(|d| d.how), Ok(How::ZonePrefix));
+        assert_eq!(
+            detect(None, &box_in(Crs::Gk39), &D).map(|d| d.how),
+            Ok(How::ZonePrefix)
+        );
         assert_eq!(
             detect(None, &box_in(Crs::Cm117), &D).map(|d| d.how),
             Ok(How::CentralMeridian)
@@ -216,7 +217,10 @@ mod tests {
     fn degrees_in_either_order() {
         let b = FileBox::of([(116.0, 39.9), (116.01, 39.91)]).expect("box");
         let d = detect(None, &b, &D).expect("fits");
-        assert_eq!((d.crs, d.swap_axes, d.how), (Crs::Cgcs2000, false, How::Degrees));
+        assert_eq!(
+            (d.crs, d.swap_axes, d.how),
+            (Crs::Cgcs2000, false, How::Degrees)
+        );
         let d = detect(None, &swapped(b), &D).expect("fits");
         assert_eq!((d.crs, d.swap_axes), (Crs::Cgcs2000, true));
     }
@@ -241,7 +245,10 @@ mod tests {
     #[test]
     fn an_override_is_checked_against_the_district() {
         let b = box_in(Crs::Cm114);
-        assert_eq!(confirm(Crs::Cm114, &b, &D).map(|d| d.how), Ok(How::Override));
+        assert_eq!(
+            confirm(Crs::Cm114, &b, &D).map(|d| d.how),
+            Ok(How::Override)
+        );
         assert!(confirm(Crs::Cm117, &b, &D).is_err());
     }
 }

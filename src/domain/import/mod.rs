@@ -1,0 +1,7 @@
+//! Importing parcels from surveyors' files: the field mapping, corner tables, and the
+//! validation report. Reading the formats is in `interchange`; the checks only PostGIS
+//! can make are in `db::imports`.
+
+pub mod corners;
+pub mod mapping;
+pub mod report;
