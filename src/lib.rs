@@ -9,6 +9,7 @@ pub mod domain;
 pub mod error;
 pub mod gis;
 pub mod http;
+pub mod interchange;
 pub mod pg;
 pub mod tiles;
 

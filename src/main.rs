@@ -36,6 +36,10 @@ enum Command {
     /// The embedded PostgreSQL cluster (for scripts: tests and benchmarks).
     #[command(subcommand)]
     Db(DbCommand),
+    /// Import parcels from a Shapefile (or .zip), GeoPackage, GeoJSON or CSV.
+    Import(soilreg::interchange::cli::ImportArgs),
+    /// Export parcels (or another collection) to Shapefile, GeoPackage, GeoJSON, CSV or XLSX.
+    Export(soilreg::interchange::cli::ExportArgs),
 }
 
 #[derive(Subcommand)]
@@ -151,6 +155,20 @@ async fn main() -> Result<()> {
             let summary = soilreg::bulk::screen_all(&pool).await?;
             println!("{}", serde_json::to_string(&summary)?);
             Ok(())
+        }
+        Command::Import(args) => {
+            let (url, _cluster) = soilreg::database(&config).await?;
+            let pool = soilreg::connect_and_migrate(&url, 4).await?;
+            let committed = soilreg::interchange::cli::import(&pool, config.limits(), args).await?;
+            if !committed {
+                std::process::exit(2);
+            }
+            Ok(())
+        }
+        Command::Export(args) => {
+            let (url, _cluster) = soilreg::database(&config).await?;
+            let pool = soilreg::connect_and_migrate(&url, 4).await?;
+            soilreg::interchange::cli::export(&pool, args).await
         }
         Command::Db(DbCommand::Stop) => {
             soilreg::pg::Cluster::stop_dir(&config.pg_dir, &config.pg_bin)

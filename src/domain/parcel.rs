@@ -64,6 +64,17 @@ pub enum Risk {
     High,
 }
 
+impl Risk {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Risk::Unknown => "unknown",
+            Risk::Low => "low",
+            Risk::Medium => "medium",
+            Risk::High => "high",
+        }
+    }
+}
+
 /// Attributes of a parcel, all valid.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attributes {

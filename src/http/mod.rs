@@ -5,11 +5,13 @@ mod documents;
 mod enforcement;
 mod enterprises;
 mod events;
+pub mod exports;
 pub mod extract;
 mod filings;
 mod geography;
 mod health;
 mod html;
+mod imports;
 mod key_units;
 mod ledgers;
 pub mod ogc;
@@ -71,6 +73,8 @@ pub fn router(state: AppState) -> Router {
         .merge(enforcement::router())
         .merge(stats::router())
         .merge(filings::router())
+        .merge(exports::router())
+        .merge(imports::router())
         .merge(ledgers::router())
         .merge(plan::router())
         .merge(reviews::router())

@@ -68,7 +68,7 @@ fn named_crs84(params: &Params) -> bool {
         .is_none_or(|c| c.to_ascii_uppercase().contains("CRS84"))
 }
 
-struct Bbox {
+pub struct Bbox {
     env: [f64; 4],
     crs: Crs,
 }
@@ -128,6 +128,61 @@ fn parse_datetime(s: &str) -> Option<(Option<OffsetDateTime>, Option<OffsetDateT
         }
         Some((a, b)) => Some((one(a)?, one(b)?)),
     }
+}
+
+/// A selection as the items API takes it (bbox, datetime, property filters, CQL2 `filter`),
+/// parsed once; exports use it so that a file holds what the map and list show.
+pub struct Selection {
+    pub params: Params,
+    bbox: Option<Bbox>,
+    filter: Option<cql2::Expr>,
+    filter_srid: i32,
+}
+
+impl Selection {
+    /// Parses the selection parameters; `params` must have been checked against
+    /// [`selection_params`] (plus whatever else the caller takes).
+    pub fn parse(params: Params) -> ApiResult<Self> {
+        let bbox = parse_bbox(&params)?;
+        let (filter, filter_srid) = parse_filter(&params)?;
+        Ok(Selection {
+            params,
+            bbox,
+            filter,
+            filter_srid,
+        })
+    }
+
+    /// Appends ` FROM … WHERE …` for the collection.
+    pub fn push_where<'a>(
+        &'a self,
+        qb: &mut QueryBuilder<'a, Postgres>,
+        c: &'static Collection,
+    ) -> ApiResult<()> {
+        push_where(
+            qb,
+            c,
+            &self.params,
+            &self.bbox,
+            &self.filter,
+            self.filter_srid,
+        )
+    }
+}
+
+/// The parameters a selection reads, for a collection.
+pub fn selection_params(c: &Collection) -> Vec<&'static str> {
+    [
+        "bbox",
+        "bbox-crs",
+        "datetime",
+        "filter",
+        "filter-lang",
+        "filter-crs",
+    ]
+    .into_iter()
+    .chain(c.queryables.iter().map(|q| q.0))
+    .collect()
 }
 
 /// Appends the WHERE clause common to pages and counts.
@@ -409,7 +464,7 @@ fn respond(body: String, crs: Crs, named84: bool) -> Response {
 }
 
 /// A filter the database rejects (e.g. a value of the wrong type) is the client's error.
-fn db_or_filter(e: sqlx::Error) -> ApiError {
+pub(crate) fn db_or_filter(e: sqlx::Error) -> ApiError {
     if let Some(db) = e.as_database_error() {
         if matches!(
             db.code().as_deref(),

@@ -1,0 +1,559 @@
+//! Imports in SQL: the staging table parsed rows are copied into, the checks only
+//! PostGIS can make (validity, district, overlaps, existing codes, areas), the
+//! set-based write, and the job rows the web page polls.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+
+use serde_json::Value;
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use crate::domain::import::mapping::Mapping;
+use crate::domain::import::report::{Problem, ProblemKind};
+use crate::domain::land_use::{Gb36600Class, LandUse};
+use crate::domain::parcel::NewParcel;
+use crate::gis::geometry::Boundary;
+
+/// A parsed row on its way into the staging table.
+pub struct Staged {
+    /// 1-based feature number in the file.
+    pub idx: i32,
+    pub parcel: NewParcel,
+    /// The town is to be taken from the polygon (the file had none).
+    pub town_from_polygon: bool,
+    pub stated_area_m2: Option<f64>,
+    pub boundary: Boundary,
+}
+
+/// Tolerances, as fractions (0.01 = 1 %).
+#[derive(Debug, Clone, Copy)]
+pub struct Tolerances {
+    /// Of a feature's area that may overlap a parcel (or another feature).
+    pub overlap: f64,
+    /// Between the stated and the computed area.
+    pub area: f64,
+    /// Of a feature's area that may lie outside the district.
+    pub outside: f64,
+}
+
+impl Default for Tolerances {
+    fn default() -> Self {
+        Tolerances {
+            overlap: 0.01,
+            area: 0.01,
+            outside: 0.01,
+        }
+    }
+}
+
+/// Creates the staging table for this transaction.
+pub async fn create_stage(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "CREATE TEMP TABLE import_stage (
+            idx integer PRIMARY KEY, code text NOT NULL, name text NOT NULL, town text,
+            address text NOT NULL, current_use text, planned_use text, gb36600_class smallint NOT NULL,
+            land_right land_right NOT NULL, right_holder text, responsible_party text,
+            risk soil_risk NOT NULL, stated_area double precision,
+            geom geometry(MultiPolygon, 4490) NOT NULL,
+            valid boolean NOT NULL DEFAULT true, ok boolean NOT NULL DEFAULT true
+         ) ON COMMIT DROP",
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// COPY text escaping: backslash, tab, newline and carriage return.
+fn field(out: &mut String, v: Option<&str>) {
+    match v {
+        None => out.push_str("\\N"),
+        Some(s) => {
+            for c in s.chars() {
+                match c {
+                    '\\' => out.push_str("\\\\"),
+                    '\t' => out.push_str("\\t"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    c => out.push(c),
+                }
+            }
+        }
+    }
+    out.push('\t');
+}
+
+/// EWKT of a boundary: shortest round-trip decimals, so nothing is lost.
+fn ewkt(out: &mut String, b: &Boundary) {
+    out.push_str("SRID=4490;MULTIPOLYGON(");
+    for (pi, p) in b.as_geo().0.iter().enumerate() {
+        if pi > 0 {
+            out.push(',');
+        }
+        out.push('(');
+        for (ri, ring) in std::iter::once(p.exterior())
+            .chain(p.interiors())
+            .enumerate()
+        {
+            if ri > 0 {
+                out.push(',');
+            }
+            out.push('(');
+            for (i, c) in ring.0.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                let _ = write!(out, "{} {}", c.x, c.y);
+            }
+            out.push(')');
+        }
+        out.push(')');
+    }
+    out.push(')');
+}
+
+/// Copies a batch of rows into the staging table.
+pub async fn copy_rows(conn: &mut PgConnection, rows: &[Staged]) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut buf = String::with_capacity(rows.len() * 512);
+    for r in rows {
+        let a = &r.parcel.attributes;
+        let _ = write!(buf, "{}\t", r.idx);
+        field(&mut buf, Some(r.parcel.code.as_str()));
+        field(&mut buf, Some(&a.name));
+        field(&mut buf, (!r.town_from_polygon).then(|| a.town.code()));
+        field(&mut buf, Some(&a.address));
+        field(&mut buf, a.current_use.map(LandUse::code));
+        field(&mut buf, a.planned_use.map(LandUse::code));
+        let _ = write!(
+            buf,
+            "{}\t",
+            Gb36600Class::for_planned_use(a.planned_use).number()
+        );
+        field(&mut buf, Some(a.land_right.as_str()));
+        field(&mut buf, a.right_holder.as_deref());
+        field(&mut buf, a.responsible_party.as_deref());
+        field(&mut buf, Some(a.risk.as_str()));
+        match r.stated_area_m2 {
+            Some(v) => {
+                let _ = write!(buf, "{v}\t");
+            }
+            None => buf.push_str("\\N\t"),
+        }
+        ewkt(&mut buf, &r.boundary);
+        buf.push('\n');
+    }
+    let mut copy = conn
+        .copy_in_raw(
+            "COPY import_stage (idx, code, name, town, address, current_use, planned_use,
+                gb36600_class, land_right, right_holder, responsible_party, risk, stated_area, geom)
+             FROM STDIN",
+        )
+        .await?;
+    copy.send(buf.into_bytes()).await?;
+    copy.finish().await?;
+    Ok(())
+}
+
+/// What the checks found: problems by feature, the features already in the register
+/// exactly as in the file, and those repaired.
+#[derive(Debug, Default)]
+pub struct Findings {
+    pub problems: HashMap<i32, Vec<Problem>>,
+    pub unchanged: HashSet<i32>,
+    pub repaired: HashSet<i32>,
+}
+
+impl Findings {
+    fn add(&mut self, idx: i32, p: Problem) {
+        self.problems.entry(idx).or_default().push(p);
+    }
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.2} %", x * 100.0)
+}
+
+/// Runs every check on the staged rows. With `repair`, invalid polygons are replaced by
+/// what `ST_MakeValid` makes of them (polygonal part only) and reported as repaired.
+/// `on_phase` is told the name of each check as it starts.
+pub async fn check(
+    conn: &mut PgConnection,
+    tol: Tolerances,
+    repair: bool,
+    mut on_phase: impl FnMut(&'static str),
+) -> Result<Findings, sqlx::Error> {
+    let mut f = Findings::default();
+
+    on_phase("validity");
+    let invalid: Vec<(
+        i32,
+        Option<String>,
+        Option<f64>,
+        Option<f64>,
+        Option<String>,
+    )> = sqlx::query_as(
+        "SELECT s.idx, d.reason, ST_X(d.location), ST_Y(d.location),
+                    (SELECT ST_GeometryType(m) || ' of ' || ST_NumGeometries(m) || ' part(s), '
+                            || round(ST_Area(m::geography)::numeric, 1) || ' m²'
+                       FROM (SELECT ST_CollectionExtract(ST_MakeValid(s.geom), 3) AS m) r)
+               FROM import_stage s, LATERAL ST_IsValidDetail(s.geom) d
+              WHERE NOT d.valid ORDER BY s.idx",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for (idx, reason, x, y, made) in invalid {
+        if repair && made.as_deref().is_some_and(|m| !m.contains(" 0 part")) {
+            f.repaired.insert(idx);
+            continue;
+        }
+        f.add(
+            idx,
+            Problem {
+                location: x.zip(y).map(|(x, y)| [x, y]),
+                repair: made.map(|m| format!("ST_MakeValid would make a {m}")),
+                ..Problem::new(
+                    ProblemKind::SelfIntersection,
+                    reason.unwrap_or_else(|| "invalid geometry".into()),
+                )
+            },
+        );
+    }
+    if !f.repaired.is_empty() {
+        let ids: Vec<i32> = f.repaired.iter().copied().collect();
+        sqlx::query(
+            "UPDATE import_stage SET geom = ST_Multi(ST_CollectionExtract(ST_MakeValid(geom), 3))
+              WHERE idx = ANY($1)",
+        )
+        .bind(&ids)
+        .execute(&mut *conn)
+        .await?;
+    }
+    let invalid: Vec<i32> = f.problems.keys().copied().collect();
+    sqlx::query("UPDATE import_stage SET valid = false WHERE idx = ANY($1)")
+        .bind(&invalid)
+        .execute(&mut *conn)
+        .await?;
+
+    on_phase("towns");
+    sqlx::query(
+        "UPDATE import_stage s SET town = (
+            SELECT t.code FROM towns t
+             WHERE t.boundary IS NOT NULL AND ST_Intersects(t.boundary, ST_PointOnSurface(s.geom))
+             ORDER BY t.code LIMIT 1)
+          WHERE s.town IS NULL AND s.valid",
+    )
+    .execute(&mut *conn)
+    .await?;
+    let no_town: Vec<i32> =
+        sqlx::query_scalar("SELECT idx FROM import_stage WHERE town IS NULL AND valid")
+            .fetch_all(&mut *conn)
+            .await?;
+    for idx in no_town {
+        f.add(
+            idx,
+            Problem::new(
+                ProblemKind::NoTown,
+                "the file gives no town and the polygon lies in no town's boundary",
+            ),
+        );
+    }
+
+    on_phase("codes");
+    let dups: Vec<(i32, String, i32)> = sqlx::query_as(
+        "SELECT idx, code, first FROM (
+            SELECT idx, code, min(idx) OVER (PARTITION BY code) AS first FROM import_stage) d
+          WHERE idx <> first ORDER BY idx",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for (idx, code, first) in dups {
+        f.add(
+            idx,
+            Problem::new(
+                ProblemKind::DuplicateInFile,
+                format!("code {code} is also feature {first} of this file"),
+            ),
+        );
+    }
+    let existing: Vec<(i32, String, bool, bool)> = sqlx::query_as(
+        "SELECT s.idx, s.code,
+                (p.name, p.town, p.address, p.current_use, p.planned_use, p.land_right,
+                 p.right_holder, p.responsible_party, p.risk)
+                IS NOT DISTINCT FROM
+                (s.name, s.town, s.address, s.current_use, s.planned_use, s.land_right,
+                 s.right_holder, s.responsible_party, s.risk),
+                s.valid AND (ST_OrderingEquals(p.geom, s.geom) OR ST_HausdorffDistance(p.geom, s.geom) < 1e-8)
+           FROM import_stage s JOIN parcels p ON p.code = s.code",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for (idx, code, same_attrs, same_geom) in existing {
+        if same_attrs && same_geom {
+            f.unchanged.insert(idx);
+        } else {
+            let what = match (same_attrs, same_geom) {
+                (false, false) => "other attributes and another boundary",
+                (false, true) => "other attributes",
+                _ => "another boundary",
+            };
+            f.add(
+                idx,
+                Problem::new(
+                    ProblemKind::CodeTaken,
+                    format!("parcel {code} is already in the register with {what}; edit it there"),
+                ),
+            );
+        }
+    }
+
+    on_phase("district");
+    let outside: Vec<(i32, f64)> = sqlx::query_as(
+        "SELECT s.idx, ST_Area(ST_Difference(s.geom, d.boundary)) / ST_Area(s.geom)
+           FROM import_stage s, district d
+          WHERE s.valid AND NOT ST_CoveredBy(s.geom, d.boundary)",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for (idx, share) in outside.into_iter().filter(|(_, s)| *s > tol.outside) {
+        f.add(
+            idx,
+            Problem::new(
+                ProblemKind::OutsideDistrict,
+                format!("{} of the polygon lies outside the district", pct(share)),
+            ),
+        );
+    }
+
+    on_phase("overlaps");
+    let overlaps: Vec<(i32, String, f64)> = sqlx::query_as(
+        "SELECT DISTINCT ON (s.idx) s.idx, p.code,
+                ST_Area(ST_Intersection(s.geom, p.geom)) / ST_Area(s.geom) AS share
+           FROM import_stage s JOIN parcels p
+             ON ST_Intersects(s.geom, p.geom) AND p.code <> s.code AND p.retired_at IS NULL
+          WHERE s.valid AND NOT ST_Touches(s.geom, p.geom)
+          ORDER BY s.idx, share DESC",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for (idx, code, share) in overlaps.into_iter().filter(|o| o.2 > tol.overlap) {
+        f.add(
+            idx,
+            Problem::new(
+                ProblemKind::OverlapsRegister,
+                format!("{} of the polygon overlaps parcel {code}", pct(share)),
+            ),
+        );
+    }
+    sqlx::query("CREATE INDEX ON import_stage USING gist (geom)")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("ANALYZE import_stage")
+        .execute(&mut *conn)
+        .await?;
+    let within: Vec<(i32, i32, f64)> = sqlx::query_as(
+        "SELECT DISTINCT ON (b.idx) b.idx, a.idx,
+                ST_Area(ST_Intersection(a.geom, b.geom)) / ST_Area(b.geom) AS share
+           FROM import_stage a JOIN import_stage b
+             ON a.idx < b.idx AND ST_Intersects(a.geom, b.geom)
+          WHERE a.valid AND b.valid AND NOT ST_Touches(a.geom, b.geom)
+          ORDER BY b.idx, share DESC",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for (idx, other, share) in within.into_iter().filter(|o| o.2 > tol.overlap) {
+        f.add(
+            idx,
+            Problem::new(
+                ProblemKind::OverlapsFile,
+                format!(
+                    "{} of the polygon overlaps feature {other} of this file",
+                    pct(share)
+                ),
+            ),
+        );
+    }
+
+    on_phase("areas");
+    let areas: Vec<(i32, f64, f64)> = sqlx::query_as(
+        "SELECT idx, stated_area, ST_Area(geom::geography) FROM import_stage
+          WHERE stated_area IS NOT NULL AND valid",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for (idx, stated, computed) in areas {
+        let diff = (stated - computed).abs() / computed;
+        if diff > tol.area {
+            f.add(
+                idx,
+                Problem::new(
+                    ProblemKind::AreaMismatch,
+                    format!(
+                        "the file states {stated:.1} m² but the polygon measures {computed:.1} m² ({} apart)",
+                        pct(diff)
+                    ),
+                ),
+            );
+        }
+    }
+    Ok(f)
+}
+
+/// Inserts the staged rows that are neither rejected nor unchanged; returns how many.
+pub async fn write(
+    conn: &mut PgConnection,
+    skip: &[i32],
+    user: Option<i64>,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query("UPDATE import_stage SET ok = false WHERE idx = ANY($1)")
+        .bind(skip)
+        .execute(&mut *conn)
+        .await?;
+    let done = sqlx::query(
+        "INSERT INTO parcels (code, name, town, address, current_use, planned_use, gb36600_class,
+                              land_right, right_holder, responsible_party, risk, geom, area_m2,
+                              updated_by, land_right_initial)
+         SELECT code, name, town, address, current_use, planned_use, gb36600_class,
+                land_right, right_holder, responsible_party, risk, geom, ST_Area(geom::geography),
+                $1, land_right
+           FROM import_stage WHERE ok ORDER BY idx",
+    )
+    .bind(user)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// The saved mapping of a source.
+pub async fn saved_mapping(pool: &PgPool, source: &str) -> Result<Option<Mapping>, sqlx::Error> {
+    let v: Option<Value> =
+        sqlx::query_scalar("SELECT mapping FROM import_mappings WHERE source = $1")
+            .bind(source)
+            .fetch_optional(pool)
+            .await?;
+    Ok(v.and_then(|v| serde_json::from_value(v).ok()))
+}
+
+pub async fn save_mapping(
+    conn: &mut PgConnection,
+    source: &str,
+    mapping: &Mapping,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO import_mappings (source, mapping) VALUES ($1, $2)
+         ON CONFLICT (source) DO UPDATE SET mapping = EXCLUDED.mapping, updated_at = now()",
+    )
+    .bind(source)
+    .bind(sqlx::types::Json(mapping))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// How a job ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type, serde::Serialize)]
+#[sqlx(type_name = "import_status", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Running,
+    Committed,
+    Rejected,
+    DryRun,
+    Failed,
+}
+
+pub async fn start_job(
+    pool: &PgPool,
+    id: Uuid,
+    file_name: &str,
+    sha256: &str,
+    source: Option<&str>,
+    user: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO imports (id, file_name, file_sha256, source, created_by) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(file_name)
+    .bind(sha256)
+    .bind(source)
+    .bind(user)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn progress(
+    pool: &PgPool,
+    id: Uuid,
+    phase: &str,
+    done: i64,
+    total: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE imports SET phase = $2, done = $3, total = $4, heartbeat_at = now()
+          WHERE id = $1 AND status = 'running'",
+    )
+    .bind(id)
+    .bind(phase)
+    .bind(done)
+    .bind(total)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn finish_job(
+    pool: &PgPool,
+    id: Uuid,
+    status: Status,
+    report: Option<&Value>,
+    error: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE imports SET status = $2, report = $3, error = $4, finished_at = now(),
+                heartbeat_at = now(), phase = 'done'
+          WHERE id = $1",
+    )
+    .bind(id)
+    .bind(status)
+    .bind(report)
+    .bind(error)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// A job as the web page sees it. A running job whose heartbeat stopped (the process
+/// died) shows as `interrupted`: its transaction was rolled back with it.
+pub async fn job(pool: &PgPool, id: Uuid) -> Result<Option<Value>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT jsonb_build_object('id', id, 'file', file_name, 'sha256', file_sha256,
+                'source', source,
+                'status', CASE WHEN status = 'running' AND heartbeat_at < now() - interval '60 seconds'
+                               THEN 'interrupted' ELSE status::text END,
+                'phase', phase, 'done', done, 'total', total, 'error', error, 'report', report,
+                'created_at', created_at, 'finished_at', finished_at)
+           FROM imports WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// The latest jobs, newest first (without their reports).
+pub async fn jobs(pool: &PgPool, limit: i64) -> Result<Vec<Value>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT jsonb_build_object('id', id, 'file', file_name, 'source', source,
+                'status', CASE WHEN status = 'running' AND heartbeat_at < now() - interval '60 seconds'
+                               THEN 'interrupted' ELSE status::text END,
+                'done', done, 'total', total, 'created_at', created_at, 'finished_at', finished_at,
+                'counts', report -> 'counts')
+           FROM imports ORDER BY created_at DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}

@@ -1,0 +1,216 @@
+//! `/api/imports`: upload a surveyor's file; the import runs as a job whose progress and
+//! report the page at `/imports` polls. Options are form fields beside the `file` part.
+
+use std::sync::Arc;
+
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::extract::Actor;
+use super::AppState;
+use crate::db;
+use crate::domain::access::Action;
+use crate::domain::document::clean_filename;
+use crate::domain::import::mapping::Mapping;
+use crate::error::{ApiError, ApiResult};
+use crate::gis::crs::Crs;
+use crate::interchange::import::{self, Options, Progress};
+use crate::interchange::scratch::Scratch;
+
+/// Largest upload: a district's parcels as a zipped Shapefile or a GeoPackage.
+const MAX_UPLOAD: usize = 1024 * 1024 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/imports",
+            get(list)
+                .post(upload)
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD)),
+        )
+        .route("/api/imports/{id}", get(job))
+        .route("/imports", get(page))
+}
+
+fn unprocessable(field: &str, code: &'static str, message: impl Into<String>) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message).with_field(field)
+}
+
+fn fraction(field: &str, v: &str) -> ApiResult<f64> {
+    v.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|f| (0.0..=1.0).contains(f))
+        .ok_or_else(|| {
+            unprocessable(
+                field,
+                "invalid_value",
+                format!("{field} must be a fraction between 0 and 1"),
+            )
+        })
+}
+
+/// Parses one option field into the options.
+fn option(opts: &mut Options, pairs: &mut Vec<String>, name: &str, v: String) -> ApiResult<()> {
+    let v = v.trim().to_owned();
+    match name {
+        "layer" if !v.is_empty() => opts.layer = Some(v),
+        "crs" if !v.is_empty() => {
+            opts.crs = Some(Crs::parse(&v).ok_or_else(|| {
+                unprocessable(
+                    "crs",
+                    "invalid_crs",
+                    "crs must be EPSG:4490, 4326, 4526, 4527, 4547, 4548 or GCJ-02",
+                )
+            })?)
+        }
+        "encoding" if !v.is_empty() => opts.encoding = Some(v),
+        "map" => pairs.extend(
+            v.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned),
+        ),
+        "source" if !v.is_empty() => {
+            if v.chars().count() > 200 {
+                return Err(unprocessable(
+                    "source",
+                    "too_long",
+                    "source is at most 200 characters",
+                ));
+            }
+            opts.source = Some(v)
+        }
+        "mode" => {
+            opts.mode = serde_json::from_value(Value::String(v)).map_err(|_| {
+                unprocessable(
+                    "mode",
+                    "invalid_value",
+                    "mode must be all_or_nothing, good_only or dry_run",
+                )
+            })?
+        }
+        "repair" => opts.repair = matches!(v.as_str(), "true" | "on" | "1" | "yes"),
+        "overlap_tolerance" => opts.tolerances.overlap = fraction(name, &v)?,
+        "area_tolerance" => opts.tolerances.area = fraction(name, &v)?,
+        "outside_tolerance" => opts.tolerances.outside = fraction(name, &v)?,
+        "layer" | "crs" | "encoding" | "source" => {}
+        other => {
+            return Err(unprocessable(
+                other,
+                "unknown_field",
+                format!("unknown form field '{other}'"),
+            ))
+        }
+    }
+    Ok(())
+}
+
+/// `multipart/form-data`: a `file` part (a .zip of a Shapefile, .gpkg, .geojson or .csv)
+/// and option fields. Answers 202 with the job; the import runs in the background.
+async fn upload(
+    State(state): State<AppState>,
+    actor: Actor,
+    mut form: Multipart,
+) -> ApiResult<Response> {
+    actor.require(Action::EditRegister)?;
+    let multipart_err = |e: axum::extract::multipart::MultipartError| {
+        ApiError::new(
+            e.status(),
+            "invalid_multipart",
+            format!("the upload is not valid multipart: {}", e.body_text()),
+        )
+    };
+    let scratch = Scratch::new().map_err(ApiError::internal)?;
+    let mut opts = Options {
+        user: Some(actor.0.id),
+        ..Options::default()
+    };
+    let mut pairs = Vec::new();
+    let mut file = None;
+    while let Some(field) = form.next_field().await.map_err(multipart_err)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            let file_name = clean_filename(field.file_name().unwrap_or("upload"));
+            let bytes = field.bytes().await.map_err(multipart_err)?;
+            if bytes.is_empty() {
+                return Err(unprocessable("file", "empty_file", "the file is empty"));
+            }
+            let path = scratch.path().join(&file_name);
+            tokio::fs::write(&path, &bytes)
+                .await
+                .map_err(ApiError::internal)?;
+            file = Some((file_name, path));
+        } else {
+            let text = field.text().await.map_err(multipart_err)?;
+            option(&mut opts, &mut pairs, &name, text)?;
+        }
+    }
+    let (file_name, path) =
+        file.ok_or_else(|| unprocessable("file", "required", "the form needs a 'file' part"))?;
+    opts.mapping = Mapping::parse_pairs(pairs.iter().map(String::as_str))?;
+    let id = Uuid::new_v4();
+    let progress = Arc::new(Progress::default());
+    let limits = state.config.limits();
+    let job_state = state.clone();
+    let (started, ready) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let _scratch = scratch;
+        let pool = job_state.pool.clone();
+        let run = import::run_job(&pool, id, &path, &file_name, &opts, limits, progress);
+        tokio::pin!(run);
+        // Let the handler answer once the job row exists.
+        let mut started = Some(started);
+        let result = loop {
+            tokio::select! {
+                r = &mut run => break r,
+                () = tokio::time::sleep(std::time::Duration::from_millis(20)), if started.is_some() => {
+                    if matches!(db::imports::job(&pool, id).await, Ok(Some(_))) {
+                        if let Some(s) = started.take() { let _ = s.send(()); }
+                    }
+                }
+            }
+        };
+        if matches!(&result, Ok(r) if r.committed) {
+            job_state.tiles.invalidate("parcels", None);
+        }
+        if let Err(e) = result {
+            tracing::info!(%id, error = %e, "import failed");
+        }
+    });
+    let _ = ready.await;
+    let href = format!("/api/imports/{id}");
+    let mut res = (
+        StatusCode::ACCEPTED,
+        Json(json!({"id": id, "href": href, "page": format!("/imports#{id}")})),
+    )
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(&href) {
+        res.headers_mut().insert(axum::http::header::LOCATION, v);
+    }
+    Ok(res)
+}
+
+async fn job(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::not_found("no such import"))?;
+    db::imports::job(&state.pool, id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found("no such import"))
+}
+
+async fn list(State(state): State<AppState>) -> ApiResult<Json<Value>> {
+    Ok(Json(
+        json!({"imports": db::imports::jobs(&state.pool, 50).await?}),
+    ))
+}
+
+/// The upload page: a form, a progress bar polled from the job, and the report.
+async fn page() -> Html<&'static str> {
+    Html(include_str!("imports.html"))
+}

@@ -1,0 +1,206 @@
+//! `soilreg import` and `soilreg export`: the same import and export as the API, with a
+//! progress bar (rate and ETA) on the terminal and the report as JSON.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{anyhow, Context, Result};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use sqlx::PgPool;
+
+use super::import::{self, Mode, Options, Progress};
+use crate::db::imports::Tolerances;
+use crate::domain::import::mapping::Mapping;
+use crate::gis::crs::Crs;
+use crate::gis::geometry::Limits;
+use crate::http::exports::{allowed_params, export_file, Target};
+use crate::http::extract::Params;
+use crate::http::ogc::find;
+use crate::http::ogc::items::Selection;
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// The file: .shp (or a .zip holding one), .gpkg, .geojson/.json or .csv.
+    pub file: PathBuf,
+    /// The layer to read (GeoPackage); the first by default.
+    #[arg(long)]
+    pub layer: Option<String>,
+    /// The file's CRS when it does not say, or says wrongly (EPSG:4548, CRS84, GCJ-02 …).
+    #[arg(long)]
+    pub crs: Option<String>,
+    /// A Shapefile's attribute encoding when there is no .cpg (GBK, UTF-8 …).
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// member=column, repeatable: which column fills which parcel member.
+    #[arg(long = "map", value_name = "MEMBER=COLUMN")]
+    pub map: Vec<String>,
+    /// Name of the source; its mapping is saved and reused next time.
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Write the good features and report the rest (default: all or nothing).
+    #[arg(long, conflicts_with = "dry_run")]
+    pub good_only: bool,
+    /// Check and report only; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Accept PostGIS's repair (ST_MakeValid) of invalid polygons.
+    #[arg(long)]
+    pub repair: bool,
+    /// Share of a feature's area that may overlap a parcel or another feature.
+    #[arg(long, default_value_t = 0.01)]
+    pub overlap_tolerance: f64,
+    /// Allowed difference between the stated and the computed area.
+    #[arg(long, default_value_t = 0.01)]
+    pub area_tolerance: f64,
+    /// Write the JSON report here (default: standard output).
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+}
+
+/// Runs an import; true when something was committed or nothing needed to be.
+pub async fn import(pool: &PgPool, limits: Limits, a: ImportArgs) -> Result<bool> {
+    let crs = a
+        .crs
+        .as_deref()
+        .map(|c| Crs::parse(c).ok_or_else(|| anyhow!("unknown CRS {c}")))
+        .transpose()?;
+    for (name, v) in [("overlap", a.overlap_tolerance), ("area", a.area_tolerance)] {
+        if !(0.0..=1.0).contains(&v) {
+            return Err(anyhow!("--{name}-tolerance must be between 0 and 1"));
+        }
+    }
+    let opts = Options {
+        layer: a.layer,
+        crs,
+        encoding: a.encoding,
+        mapping: Mapping::parse_pairs(a.map.iter().map(String::as_str))
+            .map_err(|e| anyhow!(e.message))?,
+        source: a.source,
+        mode: match (a.good_only, a.dry_run) {
+            (_, true) => Mode::DryRun,
+            (true, _) => Mode::GoodOnly,
+            _ => Mode::AllOrNothing,
+        },
+        repair: a.repair,
+        tolerances: Tolerances {
+            overlap: a.overlap_tolerance,
+            area: a.area_tolerance,
+            ..Tolerances::default()
+        },
+        user: None,
+    };
+    let progress = Arc::new(Progress::default());
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{msg:>10} [{bar:40}] {pos}/{len} features  {per_sec}  ETA {eta}",
+        )
+        .map_err(|e| anyhow!(e))?
+        .progress_chars("=> "),
+    );
+    let drawer = {
+        let (bar, progress) = (bar.clone(), progress.clone());
+        tokio::spawn(async move {
+            loop {
+                bar.set_length(progress.total().max(progress.done()));
+                bar.set_position(progress.done());
+                bar.set_message(progress.phase());
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+    };
+    let name = a
+        .file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("file")
+        .to_owned();
+    let id = uuid::Uuid::new_v4();
+    let result = import::run_job(pool, id, &a.file, &name, &opts, limits, progress).await;
+    drawer.abort();
+    bar.finish_and_clear();
+    let report = result.with_context(|| format!("importing {}", a.file.display()))?;
+    let json = serde_json::to_string_pretty(&report)?;
+    match &a.report {
+        Some(p) => std::fs::write(p, json)?,
+        None => println!("{json}"),
+    }
+    let c = report.counts;
+    eprintln!(
+        "{}: {} features — {} new, {} repaired, {} unchanged, {} rejected; {} written{} (import {id})",
+        report.file,
+        c.features,
+        c.new,
+        c.repaired,
+        c.unchanged,
+        c.rejected,
+        c.written,
+        if report.committed { "" } else { ", nothing committed" },
+    );
+    Ok(report.committed
+        || (c.rejected == 0 && opts.mode != Mode::DryRun)
+        || opts.mode == Mode::DryRun)
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// Output file; its extension picks the format unless --format is given.
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// shp (a zip), gpkg, geojson, csv or xlsx.
+    #[arg(long)]
+    pub format: Option<String>,
+    /// The collection (as in /ogc/collections).
+    #[arg(long, default_value = "parcels")]
+    pub collection: String,
+    /// Output CRS: EPSG:4490 (default), CRS84, EPSG:4526/4527/4547/4548.
+    #[arg(long)]
+    pub crs: Option<String>,
+    /// Shapefile attribute encoding: utf-8 (default, with a .cpg) or gbk.
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// CQL2-text filter, as for the map and the OGC items.
+    #[arg(long)]
+    pub filter: Option<String>,
+    /// minx,miny,maxx,maxy in CRS84.
+    #[arg(long)]
+    pub bbox: Option<String>,
+}
+
+pub async fn export(pool: &PgPool, a: ExportArgs) -> Result<()> {
+    let c = find(&a.collection).ok_or_else(|| anyhow!("no collection {}", a.collection))?;
+    let format = a.format.clone().or_else(|| {
+        a.out.extension().and_then(|e| e.to_str()).map(|e| {
+            if e == "zip" {
+                "shp".to_owned()
+            } else {
+                e.to_owned()
+            }
+        })
+    });
+    let mut map = HashMap::new();
+    for (k, v) in [
+        ("format", format),
+        ("crs", a.crs),
+        ("encoding", a.encoding),
+        ("filter", a.filter),
+        ("bbox", a.bbox),
+    ] {
+        if let Some(v) = v {
+            map.insert(k.to_owned(), v);
+        }
+    }
+    debug_assert!(map.keys().all(|k| allowed_params(c).contains(&k.as_str())));
+    let params = Params(map);
+    let target = Target::parse(&params).map_err(|e| anyhow!(e.message))?;
+    let selection = Selection::parse(params).map_err(|e| anyhow!(e.message))?;
+    let file = export_file(pool, c, &selection, &target)
+        .await
+        .map_err(|e| anyhow!(e.message))?;
+    std::fs::write(&a.out, &file.bytes)?;
+    eprintln!("{} features written to {}", file.count, a.out.display());
+    Ok(())
+}

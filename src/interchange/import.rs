@@ -1,0 +1,419 @@
+//! One import, start to end: open the file, find its CRS and field mapping, parse every
+//! row (a reader thread) while the rows stream into the staging table (COPY), run the
+//! checks, and write — all in one transaction, so an import that fails or is killed
+//! half-way leaves nothing behind, and one that finds a bad row writes nothing unless
+//! the good rows only were asked for.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use sha2::{Digest, Sha256};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::read::{self, ReadError, Row, Source};
+use crate::db::imports::{self as db, Staged, Status, Tolerances};
+use crate::domain::import::mapping::{self, Mapping, Member};
+use crate::domain::import::report::{FeatureReport, Outcome, Problem, Report};
+use crate::domain::parcel::{FieldError, NewParcel, ParcelCode};
+use crate::gis::crs::{Crs, ToCgcs2000};
+use crate::gis::detect::{self, Detection, NoFit};
+use crate::gis::geometry::{parse_boundary, Limits};
+
+/// What to do with the rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Write everything or nothing.
+    #[default]
+    AllOrNothing,
+    /// Write the good rows, report the rest.
+    GoodOnly,
+    /// Report only.
+    DryRun,
+}
+
+/// The user's choices.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub layer: Option<String>,
+    /// Overrides detection (checked against the district).
+    pub crs: Option<Crs>,
+    /// Overrides a Shapefile's encoding (`GBK`, `UTF-8` …).
+    pub encoding: Option<String>,
+    /// Member → column choices, over the saved mapping and the guesses.
+    pub mapping: Mapping,
+    /// Names the source whose mapping is saved and reused.
+    pub source: Option<String>,
+    pub mode: Mode,
+    /// Accept `ST_MakeValid`'s repair of invalid polygons.
+    pub repair: bool,
+    pub tolerances: Tolerances,
+    pub user: Option<i64>,
+}
+
+/// Why an import could not run at all (as opposed to rows that were rejected).
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error("{}", .0.0)]
+    Crs(NoFit),
+    #[error("{}", .0.message)]
+    Mapping(FieldError),
+    #[error("the layer has no features")]
+    Empty,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+    #[error("the import was interrupted: {0}")]
+    Interrupted(String),
+}
+
+/// Progress, shared with whoever shows it (a progress bar, the job row).
+#[derive(Debug, Default)]
+pub struct Progress {
+    phase: Mutex<&'static str>,
+    done: AtomicU64,
+    total: AtomicU64,
+}
+
+impl Progress {
+    pub fn phase(&self) -> &'static str {
+        self.phase.lock().map(|p| *p).unwrap_or("reading")
+    }
+    fn set_phase(&self, p: &'static str) {
+        if let Ok(mut g) = self.phase.lock() {
+            *g = p;
+        }
+    }
+    pub fn done(&self) -> u64 {
+        self.done.load(Ordering::Relaxed)
+    }
+    /// 0 while unknown.
+    pub fn total(&self) -> u64 {
+        self.total.load(Ordering::Relaxed)
+    }
+}
+
+/// Most feature lines a report lists when nothing is wrong with them.
+const LIST_ALL_UP_TO: usize = 1000;
+const BATCH: usize = 2000;
+
+/// The SHA-256 of a file, hex.
+pub fn sha256_of(path: &Path) -> std::io::Result<String> {
+    let mut h = Sha256::new();
+    let mut f = std::fs::File::open(path)?;
+    std::io::copy(&mut f, &mut h)?;
+    Ok(hex::encode(h.finalize()))
+}
+
+/// Runs an import and records it as a job (`imports` row) with its progress and report.
+pub async fn run_job(
+    pool: &PgPool,
+    id: Uuid,
+    path: &Path,
+    file_name: &str,
+    opts: &Options,
+    limits: Limits,
+    progress: Arc<Progress>,
+) -> Result<Report, ImportError> {
+    let sha = sha256_of(path).map_err(ReadError::Io)?;
+    db::start_job(pool, id, file_name, &sha, opts.source.as_deref(), opts.user).await?;
+    let ticker = {
+        let (pool, progress) = (pool.clone(), progress.clone());
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_millis(500));
+            loop {
+                tick.tick().await;
+                let total = i64::try_from(progress.total()).ok().filter(|t| *t > 0);
+                let done = i64::try_from(progress.done()).unwrap_or(i64::MAX);
+                let _ = db::progress(&pool, id, progress.phase(), done, total).await;
+            }
+        })
+    };
+    let result = run(pool, path, file_name, opts, limits, &progress).await;
+    ticker.abort();
+    match &result {
+        Ok(report) => {
+            let status = match (report.committed, opts.mode) {
+                (true, _) => Status::Committed,
+                (false, Mode::DryRun) => Status::DryRun,
+                (false, _) => Status::Rejected,
+            };
+            let json = serde_json::to_value(report).ok();
+            db::finish_job(pool, id, status, json.as_ref(), None).await?;
+        }
+        Err(e) => {
+            db::finish_job(pool, id, Status::Failed, None, Some(&e.to_string())).await?;
+        }
+    }
+    result
+}
+
+enum Msg {
+    Rows(Vec<Staged>),
+    Rejected(FeatureReport),
+    Codes(Vec<(i32, String)>),
+}
+
+/// Runs an import (see the module documentation).
+pub async fn run(
+    pool: &PgPool,
+    path: &Path,
+    file_name: &str,
+    opts: &Options,
+    limits: Limits,
+    progress: &Progress,
+) -> Result<Report, ImportError> {
+    progress.set_phase("opening");
+    let (p, enc, layer) = (path.to_owned(), opts.encoding.clone(), opts.layer.clone());
+    let (source, info, file_box) = tokio::task::spawn_blocking(move || {
+        let source = read::open(&p, enc.as_deref())?;
+        let info = source.layer_info(layer.as_deref())?;
+        let file_box = source.corner_box(&info)?;
+        Ok::<_, ReadError>((source, info, file_box))
+    })
+    .await
+    .map_err(|e| ImportError::Interrupted(e.to_string()))??;
+    let file_box = file_box.ok_or(ImportError::Empty)?;
+    let (format, layers, encoding) = (
+        source.format,
+        source.layers.clone(),
+        source.encoding.clone(),
+    );
+    let detection = match opts.crs {
+        Some(c) => detect::confirm(c, &file_box, &limits.extent),
+        None => detect::detect(info.declared, &file_box, &limits.extent),
+    }
+    .map_err(ImportError::Crs)?;
+    let saved = match &opts.source {
+        Some(s) => db::saved_mapping(pool, s).await?,
+        None => None,
+    };
+    let mapping = Mapping::resolve(&info.columns, saved.as_ref(), &opts.mapping)
+        .map_err(ImportError::Mapping)?;
+    if mapping.column(Member::Code).is_none() {
+        return Err(ImportError::Mapping(FieldError::new(
+            "code",
+            "unmapped",
+            format!(
+                "no column was recognised as the parcel code; choose one with code=COLUMN (columns: {})",
+                info.columns.join(", ")
+            ),
+        )));
+    }
+    progress
+        .total
+        .store(info.count.unwrap_or(0), Ordering::Relaxed);
+
+    let mut tx = pool.begin().await?;
+    db::create_stage(&mut tx).await?;
+
+    // The reader thread parses rows while this task copies them in.
+    progress.set_phase("reading");
+    let (send, mut recv) = tokio::sync::mpsc::channel::<Msg>(4);
+    let reader = {
+        let (mapping, info) = (mapping.clone(), info.clone());
+        tokio::task::spawn_blocking(move || {
+            read_rows(&source, &info, &mapping, detection, limits, send)
+        })
+    };
+    let mut rejected: Vec<FeatureReport> = Vec::new();
+    let mut codes: Vec<(i32, String)> = Vec::new();
+    while let Some(msg) = recv.recv().await {
+        match msg {
+            Msg::Rows(rows) => {
+                db::copy_rows(&mut tx, &rows).await?;
+                progress
+                    .done
+                    .fetch_add(rows.len() as u64, Ordering::Relaxed);
+            }
+            Msg::Rejected(r) => {
+                progress.done.fetch_add(1, Ordering::Relaxed);
+                rejected.push(r);
+            }
+            Msg::Codes(c) => codes.extend(c),
+        }
+    }
+    reader
+        .await
+        .map_err(|e| ImportError::Interrupted(e.to_string()))??;
+    let features = codes.len() + rejected.len();
+    if features == 0 {
+        return Err(ImportError::Empty);
+    }
+
+    let findings = db::check(&mut tx, opts.tolerances, opts.repair, |p| {
+        progress.set_phase(p)
+    })
+    .await?;
+
+    let mut lines: Vec<FeatureReport> = rejected;
+    for (idx, code) in codes {
+        let problems = findings.problems.get(&idx).cloned().unwrap_or_default();
+        let outcome = if !problems.is_empty() {
+            Outcome::Rejected
+        } else if findings.unchanged.contains(&idx) {
+            Outcome::Unchanged
+        } else if findings.repaired.contains(&idx) {
+            Outcome::Repaired
+        } else {
+            Outcome::New
+        };
+        lines.push(FeatureReport {
+            feature: idx as usize,
+            code: Some(code),
+            outcome,
+            problems,
+        });
+    }
+    lines.sort_by_key(|l| l.feature);
+    let mut counts = Report::count(&lines);
+    let write = match opts.mode {
+        Mode::DryRun => false,
+        Mode::AllOrNothing => counts.rejected == 0,
+        Mode::GoodOnly => true,
+    };
+    let mut committed = false;
+    if write && counts.new + counts.repaired > 0 {
+        progress.set_phase("writing");
+        let skip: Vec<i32> = lines
+            .iter()
+            .filter(|l| matches!(l.outcome, Outcome::Rejected | Outcome::Unchanged))
+            .map(|l| l.feature as i32)
+            .collect();
+        counts.written = db::write(&mut tx, &skip, opts.user).await? as usize;
+        if let Some(s) = &opts.source {
+            db::save_mapping(&mut tx, s, &mapping).await?;
+        }
+        tx.commit().await?;
+        committed = true;
+    } else {
+        tx.rollback().await?;
+    }
+    progress.set_phase("done");
+    if lines.len() > LIST_ALL_UP_TO {
+        lines.retain(|l| !l.problems.is_empty());
+    }
+    Ok(Report {
+        file: file_name.to_owned(),
+        format: format.driver().to_owned(),
+        layer: Some(info.name),
+        layers,
+        encoding: encoding.map(|e| format!("{} ({})", e.name, e.why)),
+        crs: detection,
+        columns: info.columns,
+        mapping,
+        counts,
+        committed,
+        features: lines,
+    })
+}
+
+/// The reader thread: parses each row and sends batches of staged rows; a row that
+/// fails to parse goes back as a rejected report line.
+fn read_rows(
+    source: &Source,
+    info: &read::LayerInfo,
+    mapping: &Mapping,
+    detection: Detection,
+    limits: Limits,
+    send: tokio::sync::mpsc::Sender<Msg>,
+) -> Result<(), ImportError> {
+    let to_cgcs = ToCgcs2000::new(detection.crs)
+        .map_err(|e| ImportError::Crs(NoFit(format!("PROJ: {e}"))))?;
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut codes = Vec::with_capacity(BATCH);
+    let mut closed = false;
+    source.read(info, detection.swap_axes, |row| {
+        let idx = row.index;
+        match parse_row(&row, info, mapping, &to_cgcs, &limits) {
+            Ok(staged) => {
+                codes.push((staged.idx, staged.parcel.code.as_str().to_owned()));
+                batch.push(staged);
+                if batch.len() >= BATCH {
+                    closed |= send
+                        .blocking_send(Msg::Codes(std::mem::take(&mut codes)))
+                        .is_err();
+                    closed |= send
+                        .blocking_send(Msg::Rows(std::mem::replace(
+                            &mut batch,
+                            Vec::with_capacity(BATCH),
+                        )))
+                        .is_err();
+                }
+            }
+            Err((code, problems)) => {
+                closed |= send
+                    .blocking_send(Msg::Rejected(FeatureReport {
+                        feature: idx,
+                        code,
+                        outcome: Outcome::Rejected,
+                        problems,
+                    }))
+                    .is_err();
+            }
+        }
+        !closed
+    })?;
+    if !batch.is_empty() {
+        let _ = send.blocking_send(Msg::Codes(codes));
+        let _ = send.blocking_send(Msg::Rows(batch));
+    }
+    if closed {
+        return Err(ImportError::Interrupted("the writer stopped".into()));
+    }
+    Ok(())
+}
+
+/// Town used only to satisfy the parser when the file has none; the staged row's town
+/// is then left empty and filled from the polygon.
+const PLACEHOLDER_TOWN: &str = "110109001";
+
+fn parse_row(
+    row: &Row,
+    info: &read::LayerInfo,
+    mapping: &Mapping,
+    to_cgcs: &ToCgcs2000,
+    limits: &Limits,
+) -> Result<Staged, (Option<String>, Vec<Problem>)> {
+    let cell = |col: &str| {
+        info.columns
+            .iter()
+            .position(|c| c == col)
+            .and_then(|i| row.cells.get(i).cloned().flatten())
+    };
+    let mut problems = Vec::new();
+    let mapped = mapping::apply(mapping, cell).map_err(|e| (None, vec![Problem::from_field(e)]))?;
+    let code = mapped
+        .properties
+        .get("code")
+        .and_then(|v| v.as_str())
+        .map(str::to_owned);
+    let mut props = mapped.properties;
+    if mapped.town_missing {
+        props.insert("town".into(), PLACEHOLDER_TOWN.into());
+    }
+    let parcel = NewParcel::parse(&props).map_err(Problem::from_field);
+    let boundary = row
+        .geometry
+        .clone()
+        .and_then(|g| parse_boundary(&g, to_cgcs, limits))
+        .map_err(Problem::from_field);
+    match (parcel, boundary) {
+        (Ok(parcel), Ok(boundary)) => Ok(Staged {
+            idx: i32::try_from(row.index).unwrap_or(i32::MAX),
+            parcel,
+            town_from_polygon: mapped.town_missing,
+            stated_area_m2: mapped.stated_area_m2,
+            boundary,
+        }),
+        (p, b) => {
+            problems.extend(p.err());
+            problems.extend(b.err());
+            let code = code.filter(|c| ParcelCode::parse(c).is_ok());
+            Err((code, problems))
+        }
+    }
+}

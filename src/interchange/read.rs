@@ -1,0 +1,530 @@
+//! Reading surveyors' files through GDAL: Shapefile (alone or zipped, any encoding),
+//! GeoPackage (any layer), GeoJSON, and CSV with a WKT column or as a corner table.
+//! Everything here is blocking: call it from `spawn_blocking`.
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+
+use gdal::errors::GdalError;
+use gdal::spatial_ref::SpatialRef;
+use gdal::vector::{FieldValue, LayerAccess};
+use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
+use serde_json::{json, Value};
+
+use super::encoding::{self, Encoding};
+use super::scratch::Scratch;
+use crate::domain::import::corners::{self, Corner, CornerColumns};
+use crate::domain::import::mapping::Cell;
+use crate::domain::parcel::FieldError;
+use crate::gis::crs::Crs;
+use crate::gis::detect::FileBox;
+
+/// A file that cannot be read at all (as opposed to a feature that is invalid).
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error(
+        "unsupported file type '{0}': use .shp (or a .zip of one), .gpkg, .geojson/.json or .csv"
+    )]
+    Unsupported(String),
+    #[error("the file cannot be opened: {0}")]
+    Open(String),
+    #[error("the file has no layer '{0}' (it has: {1})")]
+    NoLayer(String, String),
+    #[error("the file is damaged or cut off: {0}")]
+    Damaged(String),
+    #[error("the zip holds no .shp, .gpkg, .geojson or .csv")]
+    EmptyZip,
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl From<GdalError> for ReadError {
+    fn from(e: GdalError) -> Self {
+        ReadError::Damaged(e.to_string())
+    }
+}
+
+/// The formats read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Format {
+    #[serde(rename = "ESRI Shapefile")]
+    Shapefile,
+    #[serde(rename = "GPKG")]
+    GeoPackage,
+    #[serde(rename = "GeoJSON")]
+    GeoJson,
+    #[serde(rename = "CSV")]
+    Csv,
+}
+
+impl Format {
+    fn of(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "shp" => Format::Shapefile,
+            "gpkg" => Format::GeoPackage,
+            "geojson" | "json" => Format::GeoJson,
+            "csv" | "txt" => Format::Csv,
+            _ => return None,
+        })
+    }
+
+    pub fn driver(self) -> &'static str {
+        match self {
+            Format::Shapefile => "ESRI Shapefile",
+            Format::GeoPackage => "GPKG",
+            Format::GeoJson => "GeoJSON",
+            Format::Csv => "CSV",
+        }
+    }
+}
+
+/// A file ready to read: unzipped and transcoded where needed.
+pub struct Source {
+    pub format: Format,
+    pub path: PathBuf,
+    pub encoding: Option<Encoding>,
+    pub layers: Vec<String>,
+    /// Holds unzipped or transcoded copies until the source is dropped.
+    _scratch: Option<Scratch>,
+}
+
+/// What a layer holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape {
+    /// Features with geometries.
+    Geometries,
+    /// Rows of boundary points.
+    Corners(CornerColumns),
+}
+
+/// One layer's description, read before its rows.
+#[derive(Debug, Clone)]
+pub struct LayerInfo {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub declared: Option<Crs>,
+    pub extent: Option<FileBox>,
+    pub count: Option<u64>,
+    pub shape: Shape,
+}
+
+/// One feature: its cells (by column) and its geometry as GeoJSON in the file's units,
+/// axes already swapped if asked.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// 1-based.
+    pub index: usize,
+    pub cells: Vec<Option<Cell>>,
+    pub geometry: Result<Value, FieldError>,
+}
+
+/// Opens a file (or the first readable file inside a zip), with `encoding` overriding
+/// the detected attribute encoding of a Shapefile.
+pub fn open(path: &Path, encoding_override: Option<&str>) -> Result<Source, ReadError> {
+    let (path, mut scratch) = if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+    {
+        let s = Scratch::new()?;
+        let inner = s.unzip(path)?.ok_or(ReadError::EmptyZip)?;
+        (inner, Some(s))
+    } else {
+        (path.to_owned(), None)
+    };
+    let format = Format::of(&path).ok_or_else(|| {
+        ReadError::Unsupported(
+            path.extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_owned(),
+        )
+    })?;
+    let mut path = path;
+    let encoding = match format {
+        Format::Shapefile => Some(match encoding_override {
+            Some(e) => Encoding {
+                name: encoding::from_cpg(e),
+                why: "chosen",
+            },
+            None => shapefile_encoding(&path)?,
+        }),
+        Format::Csv => {
+            let bytes = std::fs::read(&path)?;
+            let (text, transcoded) = encoding::to_utf8(&bytes);
+            if transcoded {
+                let s = match &scratch {
+                    Some(s) => s,
+                    None => scratch.insert(Scratch::new()?),
+                };
+                let copy = s.path().join("transcoded.csv");
+                std::fs::write(&copy, text)?;
+                path = copy;
+                Some(Encoding {
+                    name: "GB18030".into(),
+                    why: "not utf-8",
+                })
+            } else {
+                Some(Encoding {
+                    name: "UTF-8".into(),
+                    why: "utf-8 bytes",
+                })
+            }
+        }
+        _ => None,
+    };
+    let ds = open_dataset(&path, format, encoding.as_ref())?;
+    let layers = ds.layers().map(|l| l.name()).collect();
+    Ok(Source {
+        format,
+        path,
+        encoding,
+        layers,
+        _scratch: scratch,
+    })
+}
+
+fn shapefile_encoding(shp: &Path) -> Result<Encoding, ReadError> {
+    let sibling = |ext: &str| -> Option<PathBuf> {
+        [ext.to_owned(), ext.to_ascii_uppercase()]
+            .into_iter()
+            .map(|e| shp.with_extension(e))
+            .find(|p| p.exists())
+    };
+    if let Some(cpg) = sibling("cpg") {
+        return Ok(Encoding {
+            name: encoding::from_cpg(&std::fs::read_to_string(cpg)?),
+            why: "cpg",
+        });
+    }
+    match sibling("dbf") {
+        Some(dbf) => Ok(encoding::from_dbf(&std::fs::read(dbf)?)),
+        None => Err(ReadError::Open(
+            "the Shapefile has no .dbf beside it".into(),
+        )),
+    }
+}
+
+fn open_dataset(path: &Path, format: Format, enc: Option<&Encoding>) -> Result<Dataset, ReadError> {
+    let encoding_opt = enc.map(|e| format!("ENCODING={}", e.name));
+    let mut options: Vec<&str> = Vec::new();
+    match format {
+        Format::Shapefile => options.extend(encoding_opt.as_deref()),
+        Format::Csv => options.extend([
+            "GEOM_POSSIBLE_NAMES=WKT,wkt,geometry,geom,the_geom,几何,SHAPE",
+            "KEEP_GEOM_COLUMNS=NO",
+            "AUTODETECT_TYPE=NO",
+            "EMPTY_STRING_AS_NULL=YES",
+        ]),
+        _ => {}
+    }
+    let drivers = [format.driver()];
+    let ds = with_errors(|| {
+        Dataset::open_ex(
+            path,
+            DatasetOptions {
+                open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY,
+                allowed_drivers: Some(&drivers),
+                open_options: Some(&options),
+                sibling_files: None,
+            },
+        )
+    });
+    match ds {
+        (Ok(ds), errors) if errors.is_empty() => Ok(ds),
+        (Ok(_), errors) => Err(ReadError::Damaged(errors.join("; "))),
+        (Err(e), errors) if errors.is_empty() => Err(ReadError::Open(e.to_string())),
+        (Err(_), errors) => Err(ReadError::Open(errors.join("; "))),
+    }
+}
+
+thread_local! {
+    static ERRORS: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+}
+
+/// Installs (once) a GDAL error handler that records failures on the thread that
+/// caused them, so that a damaged file is an error and not a silently short read.
+fn install_handler() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        gdal::config::set_error_handler(|class, _no, msg| {
+            if matches!(
+                class,
+                gdal::errors::CplErrType::Failure | gdal::errors::CplErrType::Fatal
+            ) {
+                ERRORS.with(|e| {
+                    if let Some(v) = e.borrow_mut().as_mut() {
+                        v.push(msg.to_owned());
+                    }
+                });
+            }
+        });
+    });
+}
+
+/// Runs `f`, returning what it returned and the GDAL failures it caused.
+fn with_errors<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
+    install_handler();
+    ERRORS.with(|e| *e.borrow_mut() = Some(Vec::new()));
+    let out = f();
+    let errors = ERRORS.with(|e| e.borrow_mut().take().unwrap_or_default());
+    (out, errors)
+}
+
+fn take_errors() -> Vec<String> {
+    ERRORS.with(|e| {
+        e.borrow_mut()
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    })
+}
+
+/// The CRS a layer declares, if it is one of ours.
+fn declared_crs(srs: Option<SpatialRef>) -> Option<Crs> {
+    let mut srs = srs?;
+    let by_code = |srs: &SpatialRef| {
+        srs.auth_code()
+            .ok()
+            .and_then(|c| Crs::parse(&format!("EPSG:{c}")))
+    };
+    if let Some(c) = by_code(&srs) {
+        return Some(c);
+    }
+    if srs.auto_identify_epsg().is_ok() {
+        if let Some(c) = by_code(&srs) {
+            return Some(c);
+        }
+    }
+    if srs.is_geographic() {
+        // A GCS_China_Geodetic_Coordinate_System_2000 or WGS 84 without a code.
+        return Some(Crs::Cgcs2000);
+    }
+    // An ESRI .prj of a CGCS2000 Gauss–Krüger zone: identify by its parameters.
+    let cm = srs.get_proj_param("central_meridian").ok()??;
+    let fe = srs.get_proj_param("false_easting").ok()??;
+    match ((cm - 114.0).abs() < 1e-6, (cm - 117.0).abs() < 1e-6, fe) {
+        (true, _, fe) if (fe - 500_000.0).abs() < 1.0 => Some(Crs::Cm114),
+        (_, true, fe) if (fe - 500_000.0).abs() < 1.0 => Some(Crs::Cm117),
+        (true, _, fe) if (fe - 38_500_000.0).abs() < 1.0 => Some(Crs::Gk38),
+        (_, true, fe) if (fe - 39_500_000.0).abs() < 1.0 => Some(Crs::Gk39),
+        _ => None,
+    }
+}
+
+fn cell(v: FieldValue) -> Option<Cell> {
+    match v {
+        FieldValue::StringValue(s) => Some(Cell::Text(s)),
+        FieldValue::IntegerValue(i) => Some(Cell::Number(f64::from(i))),
+        FieldValue::Integer64Value(i) => Some(Cell::Number(i as f64)),
+        FieldValue::RealValue(r) => Some(Cell::Number(r)),
+        FieldValue::DateValue(d) => Some(Cell::Text(d.to_string())),
+        FieldValue::DateTimeValue(d) => Some(Cell::Text(d.to_string())),
+        _ => None,
+    }
+}
+
+impl Source {
+    fn dataset(&self) -> Result<Dataset, ReadError> {
+        open_dataset(&self.path, self.format, self.encoding.as_ref())
+    }
+
+    /// Describes a layer (the first when none is named).
+    pub fn layer_info(&self, name: Option<&str>) -> Result<LayerInfo, ReadError> {
+        let ds = self.dataset()?;
+        let layer = match name {
+            Some(n) => ds
+                .layer_by_name(n)
+                .map_err(|_| ReadError::NoLayer(n.to_owned(), self.layers.join(", ")))?,
+            None => ds.layer(0).map_err(|e| ReadError::Open(e.to_string()))?,
+        };
+        let columns: Vec<String> = layer.defn().fields().map(|f| f.name()).collect();
+        let has_geometry = layer.defn().geom_fields().count() > 0;
+        let shape = match (has_geometry, CornerColumns::find(&columns)) {
+            (false, Some(c)) => Shape::Corners(c),
+            _ => Shape::Geometries,
+        };
+        let extent = match &shape {
+            Shape::Geometries => layer.try_get_extent().ok().flatten().map(|e| FileBox {
+                min_x: e.MinX,
+                min_y: e.MinY,
+                max_x: e.MaxX,
+                max_y: e.MaxY,
+            }),
+            Shape::Corners(_) => None,
+        };
+        Ok(LayerInfo {
+            name: layer.name(),
+            declared: declared_crs(layer.spatial_ref()),
+            count: layer.try_feature_count(),
+            columns,
+            extent,
+            shape,
+        })
+    }
+
+    /// Reads every row of a layer in file order, calling `each` (which may stop the
+    /// read by returning false). A GDAL failure on the way (a file cut off half-way)
+    /// is an error: no partial read passes for a whole one.
+    pub fn read(
+        &self,
+        info: &LayerInfo,
+        swap_axes: bool,
+        mut each: impl FnMut(Row) -> bool,
+    ) -> Result<(), ReadError> {
+        let ds = self.dataset()?;
+        let mut layer = ds.layer_by_name(&info.name)?;
+        install_handler();
+        ERRORS.with(|e| *e.borrow_mut() = Some(Vec::new()));
+        let result = match &info.shape {
+            Shape::Geometries => {
+                let mut index = 0usize;
+                for f in layer.features() {
+                    index += 1;
+                    let cells = (0..info.columns.len())
+                        .map(|i| f.field(i).ok().flatten().and_then(cell))
+                        .collect();
+                    let geometry = match f.geometry() {
+                        None => Err(FieldError::new(
+                            "geometry",
+                            "required",
+                            "the feature has no geometry",
+                        )),
+                        Some(g) => to_geojson(g, swap_axes),
+                    };
+                    let errors = take_errors();
+                    if !errors.is_empty() {
+                        return Err(ReadError::Damaged(format!(
+                            "at feature {index}: {}",
+                            errors.join("; ")
+                        )));
+                    }
+                    if !each(Row {
+                        index,
+                        cells,
+                        geometry,
+                    }) {
+                        break;
+                    }
+                }
+                Ok(())
+            }
+            Shape::Corners(cols) => self.read_corners(&mut layer, info, cols, swap_axes, each),
+        };
+        let errors = take_errors();
+        ERRORS.with(|e| *e.borrow_mut() = None);
+        match (result, errors.is_empty()) {
+            (Err(e), _) => Err(e),
+            (Ok(()), true) => Ok(()),
+            (Ok(()), false) => Err(ReadError::Damaged(errors.join("; "))),
+        }
+    }
+
+    /// The positions of a corner table (for CRS detection: it has no extent of its own).
+    pub fn corner_box(&self, info: &LayerInfo) -> Result<Option<FileBox>, ReadError> {
+        let Shape::Corners(cols) = &info.shape else {
+            return Ok(info.extent);
+        };
+        let ds = self.dataset()?;
+        let mut layer = ds.layer_by_name(&info.name)?;
+        let (xi, yi) = (column(info, &cols.x), column(info, &cols.y));
+        let pts: Vec<(f64, f64)> = layer
+            .features()
+            .filter_map(|f| Some((f.field_as_double(xi).ok()??, f.field_as_double(yi).ok()??)))
+            .collect();
+        Ok(FileBox::of(pts))
+    }
+
+    fn read_corners(
+        &self,
+        layer: &mut gdal::vector::Layer<'_>,
+        info: &LayerInfo,
+        cols: &CornerColumns,
+        swap_axes: bool,
+        mut each: impl FnMut(Row) -> bool,
+    ) -> Result<(), ReadError> {
+        let idx = |c: &str| column(info, c);
+        let (ci, pi, xi, yi) = (
+            idx(&cols.code),
+            idx(&cols.point),
+            idx(&cols.x),
+            idx(&cols.y),
+        );
+        let ri = cols.ring.as_deref().map(idx);
+        let mut first_cells: std::collections::HashMap<String, Vec<Option<Cell>>> =
+            std::collections::HashMap::new();
+        let mut corners = Vec::new();
+        let mut bad: Vec<(String, FieldError)> = Vec::new();
+        for (n, f) in layer.features().enumerate() {
+            let code = f.field_as_string(ci).ok().flatten().unwrap_or_default();
+            let num = |i: usize| f.field_as_double(i).ok().flatten();
+            let (Some(point), Some(x), Some(y)) = (num(pi), num(xi), num(yi)) else {
+                bad.push((
+                    code,
+                    FieldError::new(
+                        "geometry",
+                        "invalid_coordinates",
+                        format!("row {} lacks a point number, X or Y", n + 1),
+                    ),
+                ));
+                continue;
+            };
+            let ring = ri.and_then(num).unwrap_or(1.0);
+            first_cells.entry(code.clone()).or_insert_with(|| {
+                (0..info.columns.len())
+                    .map(|i| f.field(i).ok().flatten().and_then(cell))
+                    .collect()
+            });
+            let (x, y) = if swap_axes { (y, x) } else { (x, y) };
+            corners.push(Corner {
+                code,
+                ring: ring as u32,
+                point: point as u32,
+                x,
+                y,
+            });
+        }
+        let mut index = 0usize;
+        for (code, rings) in corners::assemble(corners) {
+            index += 1;
+            let geometry = match bad.iter().find(|(c, _)| *c == code) {
+                Some((_, e)) => Err(e.clone()),
+                None => rings.map(|rs| {
+                    json!({"type": "Polygon", "coordinates": rs.iter()
+                        .map(|r| r.iter().map(|(x, y)| [*x, *y]).collect::<Vec<_>>())
+                        .collect::<Vec<_>>()})
+                }),
+            };
+            let cells = first_cells.remove(&code).unwrap_or_default();
+            if !each(Row {
+                index,
+                cells,
+                geometry,
+            }) {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn column(info: &LayerInfo, name: &str) -> usize {
+    info.columns.iter().position(|c| c == name).unwrap_or(0)
+}
+
+/// A GDAL geometry as GeoJSON positions in the file's units (optionally swapped).
+fn to_geojson(g: &gdal::vector::Geometry, swap: bool) -> Result<Value, FieldError> {
+    let geo: geo::Geometry<f64> = g
+        .try_into()
+        .map_err(|e: GdalError| FieldError::new("geometry", "invalid_geometry", e.to_string()))?;
+    let geo = match geo {
+        geo::Geometry::Polygon(p) => geo::Geometry::MultiPolygon(geo::MultiPolygon(vec![p])),
+        other => other,
+    };
+    let mut v = serde_json::to_value(geojson::Geometry::from(&geo))
+        .map_err(|e| FieldError::new("geometry", "invalid_geometry", e.to_string()))?;
+    if swap {
+        crate::gis::gcj02::map_positions(&mut v, &|x, y| (y, x));
+    }
+    Ok(v)
+}

@@ -1,0 +1,351 @@
+//! Writing a selection to a file through GDAL: Shapefile (zipped, UTF-8 with a `.cpg`,
+//! or GBK on request), GeoPackage, GeoJSON, CSV (WKT column, BOM for Excel) and XLSX.
+//! Blocking: call from `spawn_blocking`.
+
+use std::io::Write as _;
+
+use gdal::spatial_ref::{AxisMappingStrategy, SpatialRef};
+use gdal::vector::{Feature, FieldDefn, Geometry, LayerAccess, LayerOptions, OGRFieldType};
+use gdal::DriverManager;
+use serde_json::{Map, Value};
+
+use super::scratch::Scratch;
+use crate::gis::crs::Crs;
+
+/// The formats written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Shapefile,
+    GeoPackage,
+    GeoJson,
+    Csv,
+    Xlsx,
+}
+
+impl ExportFormat {
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "shp" | "shapefile" => ExportFormat::Shapefile,
+            "gpkg" | "geopackage" => ExportFormat::GeoPackage,
+            "geojson" | "json" => ExportFormat::GeoJson,
+            "csv" => ExportFormat::Csv,
+            "xlsx" => ExportFormat::Xlsx,
+            _ => return None,
+        })
+    }
+
+    fn driver(self) -> &'static str {
+        match self {
+            ExportFormat::Shapefile => "ESRI Shapefile",
+            ExportFormat::GeoPackage => "GPKG",
+            ExportFormat::GeoJson => "GeoJSON",
+            ExportFormat::Csv => "CSV",
+            ExportFormat::Xlsx => "XLSX",
+        }
+    }
+
+    /// The extension of the file handed out (a Shapefile is a zip of its parts).
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Shapefile => "zip",
+            ExportFormat::GeoPackage => "gpkg",
+            ExportFormat::GeoJson => "geojson",
+            ExportFormat::Csv => "csv",
+            ExportFormat::Xlsx => "xlsx",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            ExportFormat::Shapefile => "application/zip",
+            ExportFormat::GeoPackage => "application/geopackage+sqlite3",
+            ExportFormat::GeoJson => "application/geo+json",
+            ExportFormat::Csv => "text/csv; charset=utf-8",
+            ExportFormat::Xlsx => {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        }
+    }
+}
+
+/// A Shapefile's attribute encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TextEncoding {
+    #[default]
+    Utf8,
+    Gbk,
+}
+
+/// One feature to write: properties and WKB in the output CRS.
+pub type Record = (Map<String, Value>, Vec<u8>);
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Integer,
+    Real,
+    Text,
+}
+
+/// Column types from the first records: numbers stay numbers, the rest is text.
+fn columns(sample: &[Record]) -> Vec<(String, Kind)> {
+    let mut out: Vec<(String, Kind)> = Vec::new();
+    for (props, _) in sample {
+        for (k, v) in props {
+            let kind = match v {
+                Value::Null => None,
+                Value::Number(n) if n.is_i64() => Some(Kind::Integer),
+                Value::Number(_) => Some(Kind::Real),
+                _ => Some(Kind::Text),
+            };
+            match out.iter_mut().find(|(name, _)| name == k) {
+                None => out.push((k.clone(), kind.unwrap_or(Kind::Text))),
+                Some((_, have)) => {
+                    *have = match (*have, kind) {
+                        (h, None) => h,
+                        (Kind::Integer, Some(Kind::Real)) => Kind::Real,
+                        (Kind::Text, _) | (_, Some(Kind::Text)) => Kind::Text,
+                        (h, _) => h,
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A DBF field name: at most 10 bytes (the API name cut; `_2`… when cut names collide).
+fn dbf_name(key: &str, taken: &[String]) -> String {
+    let cut: String = key.chars().take(10).collect();
+    if !taken.contains(&cut) {
+        return cut;
+    }
+    (2..100)
+        .map(|i| {
+            let suffix = format!("_{i}");
+            format!("{}{suffix}", &cut[..cut.len().min(10 - suffix.len())])
+        })
+        .find(|n| !taken.contains(n))
+        .unwrap_or(cut)
+}
+
+/// The file, ready to hand out.
+pub struct ExportFile {
+    pub bytes: Vec<u8>,
+    pub file_name: String,
+    pub content_type: &'static str,
+    pub count: usize,
+}
+
+fn text(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// Writes `records` (the first `sample` of them decide the columns) to a new file.
+pub fn write(
+    format: ExportFormat,
+    layer_name: &str,
+    crs: Crs,
+    encoding: TextEncoding,
+    sample: Vec<Record>,
+    rest: impl Iterator<Item = Record>,
+) -> Result<ExportFile, gdal::errors::GdalError> {
+    let scratch =
+        Scratch::new().map_err(|e| gdal::errors::GdalError::BadArgument(e.to_string()))?;
+    let path = scratch.path().join(format!(
+        "{layer_name}.{}",
+        match format {
+            ExportFormat::Shapefile => "shp",
+            other => other.extension(),
+        }
+    ));
+    let cols = columns(&sample);
+    let driver = DriverManager::get_driver_by_name(format.driver())?;
+    let mut ds = driver.create_vector_only(&path)?;
+    let mut srs = SpatialRef::from_epsg(crs.epsg())?;
+    srs.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+    let layer_options: Vec<&str> = match (format, encoding) {
+        (ExportFormat::Shapefile, TextEncoding::Utf8) => vec!["ENCODING=UTF-8"],
+        (ExportFormat::Shapefile, TextEncoding::Gbk) => vec!["ENCODING=CP936"],
+        (ExportFormat::Csv, _) => vec!["GEOMETRY=AS_WKT", "WRITE_BOM=YES"],
+        (ExportFormat::GeoJson, _) => vec!["WRITE_NAME=NO"],
+        _ => vec![],
+    };
+    let count = if format == ExportFormat::GeoPackage {
+        let mut txn = ds.start_transaction()?;
+        let n = fill(
+            &mut txn,
+            format,
+            layer_name,
+            &srs,
+            &layer_options,
+            &cols,
+            sample,
+            rest,
+        )?;
+        txn.commit()?;
+        n
+    } else {
+        fill(
+            &mut ds,
+            format,
+            layer_name,
+            &srs,
+            &layer_options,
+            &cols,
+            sample,
+            rest,
+        )?
+    };
+    ds.close()?;
+    let bytes = if format == ExportFormat::Shapefile {
+        zip_parts(scratch.path(), layer_name)
+    } else {
+        std::fs::read(&path)
+    }
+    .map_err(|e| gdal::errors::GdalError::BadArgument(e.to_string()))?;
+    Ok(ExportFile {
+        bytes,
+        file_name: format!("{layer_name}.{}", format.extension()),
+        content_type: format.content_type(),
+        count,
+    })
+}
+
+/// Creates the layer and its fields and writes every record; returns how many.
+#[allow(clippy::too_many_arguments)]
+fn fill(
+    ds: &mut gdal::Dataset,
+    format: ExportFormat,
+    layer_name: &str,
+    srs: &SpatialRef,
+    layer_options: &[&str],
+    cols: &[(String, Kind)],
+    sample: Vec<Record>,
+    rest: impl Iterator<Item = Record>,
+) -> Result<usize, gdal::errors::GdalError> {
+    let with_geometry = format != ExportFormat::Xlsx;
+    let layer = ds.create_layer(LayerOptions {
+        name: layer_name,
+        srs: with_geometry.then_some(srs),
+        ty: if with_geometry {
+            gdal::vector::OGRwkbGeometryType::wkbMultiPolygon
+        } else {
+            gdal::vector::OGRwkbGeometryType::wkbNone
+        },
+        options: Some(layer_options),
+    })?;
+    let mut names: Vec<String> = Vec::new();
+    for (key, kind) in cols {
+        let name = if format == ExportFormat::Shapefile {
+            dbf_name(key, &names)
+        } else {
+            key.clone()
+        };
+        let ty = match kind {
+            Kind::Integer => OGRFieldType::OFTInteger64,
+            Kind::Real => OGRFieldType::OFTReal,
+            Kind::Text => OGRFieldType::OFTString,
+        };
+        let defn = FieldDefn::new(&name, ty)?;
+        if format == ExportFormat::Shapefile && *kind == Kind::Text {
+            defn.set_width(254);
+        }
+        defn.add_to_layer(&layer)?;
+        names.push(name);
+    }
+    if !with_geometry {
+        FieldDefn::new("wkt", OGRFieldType::OFTString)?.add_to_layer(&layer)?;
+    }
+    let mut count = 0usize;
+    for (props, wkb) in sample.into_iter().chain(rest) {
+        let mut f = Feature::new(layer.defn())?;
+        for (i, (key, kind)) in cols.iter().enumerate() {
+            match (props.get(key), kind) {
+                (None | Some(Value::Null), _) => {}
+                (Some(Value::Number(n)), Kind::Integer) if n.is_i64() => {
+                    f.set_field_integer64(i, n.as_i64().unwrap_or_default())?
+                }
+                (Some(Value::Number(n)), Kind::Real | Kind::Integer) => {
+                    f.set_field_double(i, n.as_f64().unwrap_or_default())?
+                }
+                (Some(v), _) => {
+                    if let Some(s) = text(v) {
+                        f.set_field_string(i, &s)?
+                    }
+                }
+            }
+        }
+        let g = Geometry::from_wkb(&wkb)?;
+        if with_geometry {
+            f.set_geometry(g)?;
+        } else {
+            // Excel holds at most 32,767 characters a cell.
+            let wkt = g.wkt()?;
+            if wkt.len() < 32_000 {
+                f.set_field_string(cols.len(), &wkt)?;
+            }
+        }
+        f.create(&layer)?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+/// The Shapefile's parts (`.shp`, `.shx`, `.dbf`, `.prj`, `.cpg`) in one zip.
+fn zip_parts(dir: &std::path::Path, layer: &str) -> std::io::Result<Vec<u8>> {
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut parts: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.file_stem().and_then(|s| s.to_str()) == Some(layer))
+        .collect();
+    parts.sort();
+    for p in parts {
+        let name = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        out.start_file(name, opts).map_err(std::io::Error::other)?;
+        out.write_all(&std::fs::read(&p)?)?;
+    }
+    Ok(out.finish().map_err(std::io::Error::other)?.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dbf_names_are_cut_to_ten_and_kept_apart() {
+        let mut taken = Vec::new();
+        for k in ["responsible_party", "responsible_partner", "code"] {
+            let n = dbf_name(k, &taken);
+            taken.push(n);
+        }
+        assert_eq!(taken, ["responsibl", "respons_2", "code"]);
+    }
+
+    #[test]
+    fn column_types_follow_the_values() {
+        let rec = |v: Value| (v.as_object().cloned().unwrap_or_default(), Vec::new());
+        let cols = columns(&[
+            rec(serde_json::json!({"a": 1, "b": null, "c": "x"})),
+            rec(serde_json::json!({"a": 1.5, "b": 2, "c": 3})),
+        ]);
+        assert_eq!(
+            cols,
+            [
+                ("a".to_owned(), Kind::Real),
+                ("b".to_owned(), Kind::Integer),
+                ("c".to_owned(), Kind::Text)
+            ]
+        );
+    }
+}
