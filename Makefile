@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
-APT_PACKAGES := postgresql-15-postgis-3 libproj-dev libclang-dev pkg-config gdal-bin wrk chromium
+APT_PACKAGES := postgresql-15-postgis-3 libproj-dev libgdal-dev libclang-dev pkg-config gdal-bin wrk chromium
 TEST_PG_DIR  := $(CURDIR)/target/test-pg
 PYENV        := $(CURDIR)/target/pyenv
 PY_PACKAGES  := owslib==0.35.0 schemathesis==4.32.5

@@ -134,6 +134,9 @@ pub async fn run_job(
     };
     let result = run(pool, path, file_name, opts, limits, &progress).await;
     ticker.abort();
+    let total = i64::try_from(progress.total()).ok().filter(|t| *t > 0);
+    let done = i64::try_from(progress.done()).unwrap_or(i64::MAX);
+    db::progress(pool, id, progress.phase(), done, total).await?;
     match &result {
         Ok(report) => {
             let status = match (report.committed, opts.mode) {

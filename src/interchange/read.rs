@@ -345,12 +345,17 @@ impl Source {
             _ => Shape::Geometries,
         };
         let extent = match &shape {
-            Shape::Geometries => layer.try_get_extent().ok().flatten().map(|e| FileBox {
-                min_x: e.MinX,
-                min_y: e.MinY,
-                max_x: e.MaxX,
-                max_y: e.MaxY,
-            }),
+            Shape::Geometries => layer
+                .try_get_extent()
+                .ok()
+                .flatten()
+                .or_else(|| layer.get_extent().ok())
+                .map(|e| FileBox {
+                    min_x: e.MinX,
+                    min_y: e.MinY,
+                    max_x: e.MaxX,
+                    max_y: e.MaxY,
+                }),
             Shape::Corners(_) => None,
         };
         Ok(LayerInfo {

@@ -180,21 +180,34 @@ fn normalise(name: &str) -> String {
 pub struct Mapping(pub BTreeMap<Member, String>);
 
 impl Mapping {
-    /// Guesses from the column names: an exact alias wins; each column is used once.
+    /// Guesses from the column names: exact aliases first; then names a DBF cut to ten
+    /// bytes (`地块编` of 地块编码 in UTF-8, often with half a character left over).
+    /// Each column is used once.
     pub fn guess(columns: &[String]) -> Mapping {
         let mut taken = vec![false; columns.len()];
         let mut out = BTreeMap::new();
-        for m in Member::ALL {
-            let found = m.aliases().iter().find_map(|alias| {
-                columns
-                    .iter()
-                    .enumerate()
-                    .find(|(i, c)| !taken[*i] && normalise(c) == normalise(alias))
-                    .map(|(i, _)| i)
-            });
-            if let Some(i) = found {
-                taken[i] = true;
-                out.insert(m, columns[i].clone());
+        let exact = |c: &str, alias: &str| normalise(c) == normalise(alias);
+        let cut = |c: &str, alias: &str| {
+            let c = normalise(c.trim_end_matches('\u{fffd}'));
+            let was_cut = c.len() >= 8 || c.chars().any(|ch| !ch.is_ascii());
+            was_cut && c.chars().count() >= 2 && normalise(alias).starts_with(&c)
+        };
+        for matches in [&exact as &dyn Fn(&str, &str) -> bool, &cut] {
+            for m in Member::ALL {
+                if out.contains_key(&m) {
+                    continue;
+                }
+                let found = m.aliases().iter().find_map(|alias| {
+                    columns
+                        .iter()
+                        .enumerate()
+                        .find(|(i, c)| !taken[*i] && matches(c, alias))
+                        .map(|(i, _)| i)
+                });
+                if let Some(i) = found {
+                    taken[i] = true;
+                    out.insert(m, columns[i].clone());
+                }
             }
         }
         Mapping(out)
@@ -319,6 +332,12 @@ pub fn apply(mapping: &Mapping, cell: impl Fn(&str) -> Option<Cell>) -> Result<M
             props.insert(m.key().to_owned(), Value::String(v));
         }
     }
+    // A corner table or a bare boundary file has codes but no names: the code stands in.
+    if mapping.column(Member::Name).is_none() {
+        if let Some(code) = get(Member::Code) {
+            props.insert("name".into(), Value::String(code));
+        }
+    }
     let town = get(Member::Town).map(|t| town_code(&t));
     let town_missing = town.is_none();
     if let Some(t) = town {
@@ -339,6 +358,8 @@ pub fn apply(mapping: &Mapping, cell: impl Fn(&str) -> Option<Cell>) -> Result<M
         match mapping.column(m).and_then(&cell) {
             None => Ok(None),
             Some(Cell::Text(s)) if s.trim().is_empty() => Ok(None),
+            // GDAL reads a numeric cell a feature does not have (GeoJSON) as 0.
+            Some(Cell::Number(n)) if n == 0.0 => Ok(None),
             Some(c) => c
                 .number()
                 .filter(|n| *n > 0.0)
@@ -454,6 +475,24 @@ mod tests {
         assert_eq!(m.column(Member::AreaM2), None);
         assert_eq!(m.column(Member::PlannedUse), Some("PLANNED_US"));
         assert_eq!(m.column(Member::RightHolder), Some("RIGHT_HOLDE"));
+    }
+
+    #[test]
+    fn names_cut_by_a_dbf_still_match() {
+        let c = cols(&[
+            "地块编\u{fffd}",
+            "地块名\u{fffd}",
+            "所属镇\u{fffd}",
+            "规划用\u{fffd}",
+            "FID",
+        ]);
+        let m = Mapping::guess(&c);
+        assert_eq!(m.column(Member::Code), Some("地块编\u{fffd}"));
+        assert_eq!(m.column(Member::Name), Some("地块名\u{fffd}"));
+        assert_eq!(m.column(Member::Town), Some("所属镇\u{fffd}"));
+        assert_eq!(m.column(Member::PlannedUse), Some("规划用\u{fffd}"));
+        // A short ASCII name is not taken for a cut one.
+        assert_eq!(Mapping::guess(&cols(&["na"])).column(Member::Name), None);
     }
 
     #[test]

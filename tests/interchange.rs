@@ -1,0 +1,734 @@
+//! Import and export against the real PostGIS, on files GDAL's `ogr2ogr` makes here:
+//! GBK and UTF-8 Shapefiles, files without `.prj` in each zone, zone-prefixed eastings,
+//! swapped axes, a two-layer GeoPackage, a bowtie, a file cut off half-way, an import
+//! killed half-way, and round trips through every export format.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::TestApp;
+use serde_json::{json, Value};
+use soilreg::domain::access::Role;
+use soilreg::domain::import::report::{Outcome, ProblemKind, Report};
+use soilreg::gis::crs::Crs;
+use soilreg::gis::detect::How;
+use soilreg::interchange::import::{self, ImportError, Mode, Options, Progress};
+use sqlx::PgPool;
+
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new() -> Self {
+        let d = std::env::temp_dir().join(format!("soilreg-it-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&d).expect("dir");
+        Dir(d)
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A square of side `d` degrees at (x, y) as a GeoJSON ring.
+fn ring(x: f64, y: f64, d: f64) -> Value {
+    json!([[[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]])
+}
+
+/// A surveyor's feature: Chinese column names, the town by name, the area in m².
+fn feature(code: &str, x: f64, y: f64, extra: Value) -> Value {
+    let mut props = json!({"地块编码": code, "地块名称": format!("永定测试地块{code}"),
+        "所属镇街": "永定镇", "规划用途": "0701", "用地性质": "1001"});
+    if let (Some(p), Some(e)) = (props.as_object_mut(), extra.as_object()) {
+        p.extend(e.clone());
+    }
+    json!({"type": "Feature", "properties": props,
+           "geometry": {"type": "Polygon", "coordinates": ring(x, y, 0.001)}})
+}
+
+/// `n` non-overlapping parcels in a grid near 116.05°E 39.93°N.
+fn grid(n: usize, prefix: &str) -> Vec<Value> {
+    grid_at(n, prefix, 39.9)
+}
+
+fn grid_at(n: usize, prefix: &str, y0: f64) -> Vec<Value> {
+    (0..n)
+        .map(|i| {
+            let (cx, cy) = ((i % 100) as f64, (i / 100) as f64);
+            feature(
+                &format!("{prefix}-{i:05}"),
+                116.0 + cx * 0.0012,
+                y0 + cy * 0.0012,
+                json!({}),
+            )
+        })
+        .collect()
+}
+
+fn write_geojson(path: &Path, features: &[Value]) {
+    let fc = json!({"type": "FeatureCollection", "features": features});
+    std::fs::write(path, fc.to_string()).expect("write geojson");
+}
+
+fn ogr2ogr(args: &[&str]) {
+    let out = Command::new("ogr2ogr")
+        .args(args)
+        .output()
+        .expect("ogr2ogr runs");
+    assert!(
+        out.status.success(),
+        "ogr2ogr {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn limits() -> soilreg::gis::geometry::Limits {
+    soilreg::gis::geometry::Limits {
+        extent: soilreg::gis::extent::Extent::MENTOUGOU,
+        max_vertices: 2_000,
+    }
+}
+
+async fn run(pool: &PgPool, path: &Path, opts: &Options) -> Result<Report, ImportError> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("f")
+        .to_owned();
+    import::run(pool, path, &name, opts, limits(), &Progress::default()).await
+}
+
+async fn count(pool: &PgPool) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM parcels")
+        .fetch_one(pool)
+        .await
+        .expect("count")
+}
+
+/// The district and Yongding's boundary (the rest of the towns have none here).
+async fn with_district(pool: &PgPool) {
+    sqlx::query(
+        "INSERT INTO district (id, name, boundary, synthetic)
+         VALUES (1, '门头沟区', ST_Multi(ST_MakeEnvelope(115.42, 39.81, 116.17, 40.18, 4490)), true)",
+    )
+    .execute(pool)
+    .await
+    .expect("district");
+    sqlx::query(
+        "UPDATE towns SET boundary = ST_Multi(ST_MakeEnvelope(115.99, 39.89, 116.17, 40.0, 4490))
+          WHERE code = '110109006'",
+    )
+    .execute(pool)
+    .await
+    .expect("town");
+}
+
+fn outcome_of(r: &Report, feature: usize) -> (Outcome, Vec<ProblemKind>) {
+    let f = r
+        .features
+        .iter()
+        .find(|f| f.feature == feature)
+        .expect("feature in report");
+    (f.outcome, f.problems.iter().map(|p| p.kind).collect())
+}
+
+#[tokio::test]
+async fn gbk_shapefiles_without_prj_or_cpg_are_read_in_every_zone() {
+    let app = TestApp::new().await;
+    let dir = Dir::new();
+    let src = dir.path("in.geojson");
+    write_geojson(&src, &grid(3, "Z"));
+    for (epsg, crs, how) in [
+        (4526, Crs::Gk38, How::ZonePrefix),
+        (4527, Crs::Gk39, How::ZonePrefix),
+        (4547, Crs::Cm114, How::CentralMeridian),
+        (4548, Crs::Cm117, How::CentralMeridian),
+    ] {
+        let shp = dir.path(&format!("z{epsg}.shp"));
+        let shp_s = shp.to_str().expect("utf-8 path");
+        ogr2ogr(&[
+            "-f",
+            "ESRI Shapefile",
+            "-lco",
+            "ENCODING=CP936",
+            "-t_srs",
+            &format!("EPSG:{epsg}"),
+            shp_s,
+            src.to_str().expect("path"),
+        ]);
+        std::fs::remove_file(shp.with_extension("prj")).expect("no prj");
+        std::fs::remove_file(shp.with_extension("cpg")).expect("no cpg");
+        let dbf = std::fs::read(shp.with_extension("dbf")).expect("dbf");
+        assert!(
+            std::str::from_utf8(&dbf[dbf.len() / 2..]).is_err(),
+            "the DBF really is GBK"
+        );
+        let r = run(
+            &app.pool,
+            &shp,
+            &Options {
+                mode: Mode::DryRun,
+                ..Options::default()
+            },
+        )
+        .await
+        .expect("import");
+        assert_eq!(
+            (r.crs.crs, r.crs.swap_axes, r.crs.how),
+            (crs, false, how),
+            "EPSG:{epsg}"
+        );
+        assert_eq!(r.encoding.as_deref(), Some("GB18030 (not utf-8)"));
+        assert_eq!(
+            r.mapping
+                .column(soilreg::domain::import::mapping::Member::Code),
+            Some("地块编码")
+        );
+        assert_eq!(r.counts.new, 3, "{:?}", r.features);
+    }
+    // Written for real from the last one: Chinese text intact, town from its name.
+    let shp = dir.path("z4548.shp");
+    let r = run(&app.pool, &shp, &Options::default())
+        .await
+        .expect("import");
+    assert!(r.committed);
+    let (name, town): (String, String) =
+        sqlx::query_as("SELECT name, town FROM parcels WHERE code = 'Z-00001'")
+            .fetch_one(&app.pool)
+            .await
+            .expect("row");
+    assert_eq!(
+        (name.as_str(), town.as_str()),
+        ("永定测试地块Z-00001", "110109006")
+    );
+}
+
+#[tokio::test]
+async fn utf8_shapefile_with_cpg_and_prj_and_a_geopackage_with_two_layers() {
+    let app = TestApp::new().await;
+    let dir = Dir::new();
+    let (a, b) = (dir.path("a.geojson"), dir.path("b.geojson"));
+    write_geojson(&a, &grid(2, "A"));
+    write_geojson(&b, &grid(5, "B"));
+    let shp = dir.path("u.shp");
+    ogr2ogr(&[
+        "-f",
+        "ESRI Shapefile",
+        "-lco",
+        "ENCODING=UTF-8",
+        "-t_srs",
+        "EPSG:4547",
+        shp.to_str().expect("p"),
+        a.to_str().expect("p"),
+    ]);
+    let r = run(
+        &app.pool,
+        &shp,
+        &Options {
+            mode: Mode::DryRun,
+            ..Options::default()
+        },
+    )
+    .await
+    .expect("shp");
+    assert_eq!(r.encoding.as_deref(), Some("UTF-8 (cpg)"));
+    assert_eq!((r.crs.crs, r.crs.how), (Crs::Cm114, How::Declared));
+
+    let gpkg = dir.path("two.gpkg");
+    let g = gpkg.to_str().expect("p");
+    ogr2ogr(&[
+        "-f",
+        "GPKG",
+        "-nln",
+        "first",
+        "-a_srs",
+        "EPSG:4490",
+        g,
+        a.to_str().expect("p"),
+    ]);
+    ogr2ogr(&[
+        "-f",
+        "GPKG",
+        "-update",
+        "-nln",
+        "second",
+        "-a_srs",
+        "EPSG:4490",
+        g,
+        b.to_str().expect("p"),
+    ]);
+    let opts = Options {
+        layer: Some("second".into()),
+        ..Options::default()
+    };
+    let r = run(&app.pool, &gpkg, &opts).await.expect("gpkg");
+    assert_eq!(r.layers, ["first", "second"]);
+    assert_eq!((r.layer.as_deref(), r.counts.written), (Some("second"), 5));
+    let missing = Options {
+        layer: Some("third".into()),
+        ..Options::default()
+    };
+    assert!(matches!(
+        run(&app.pool, &gpkg, &missing).await,
+        Err(ImportError::Read(_))
+    ));
+}
+
+#[tokio::test]
+async fn a_corner_table_with_swapped_axes_becomes_polygons() {
+    let app = TestApp::new().await;
+    let dir = Dir::new();
+    // Survey convention: X is the northing. Two parcels of four corners each, in CM 117°E.
+    let to = proj::Proj::new_known_crs("EPSG:4490", "EPSG:4548", None).expect("proj");
+    let mut csv = String::from("地块编码,界址点号,X坐标,Y坐标\n");
+    for (code, x0) in [("C-1", 116.05), ("C-2", 116.06)] {
+        for (i, (lon, lat)) in [
+            (x0, 39.93),
+            (x0 + 0.002, 39.93),
+            (x0 + 0.002, 39.932),
+            (x0, 39.932),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let (e, n) = to.convert((lon, lat)).expect("convert");
+            csv.push_str(&format!("{code},{},{n:.3},{e:.3}\n", i + 1));
+        }
+    }
+    let path = dir.path("corners.csv");
+    std::fs::write(&path, csv).expect("csv");
+    with_district(&app.pool).await;
+    let r = run(&app.pool, &path, &Options::default())
+        .await
+        .expect("corners");
+    assert_eq!((r.crs.crs, r.crs.swap_axes), (Crs::Cm117, true));
+    assert_eq!(r.counts.written, 2, "{:?}", r.features);
+    let area: f64 = sqlx::query_scalar("SELECT area_m2 FROM parcels WHERE code = 'C-1'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("area");
+    // 0.002° × 0.002° at 39.93°N: about 171 m × 222 m.
+    assert!((area - 37_960.0).abs() / 37_960.0 < 0.01, "area {area}");
+}
+
+#[tokio::test]
+async fn the_report_names_each_problem_and_all_or_nothing_writes_nothing() {
+    let app = TestApp::new().await;
+    with_district(&app.pool).await;
+    let token = app.token("planning", Role::Editor).await;
+    let existing = app
+        .post(
+            "/api/parcels",
+            &token,
+            &common::parcel("OLD-1", 116.1, 39.95),
+        )
+        .await;
+    assert_eq!(existing.status, StatusCode::CREATED, "{}", existing.text);
+    let bowtie = json!({"type": "Feature", "properties": {"地块编码": "BOW", "地块名称": "蝴蝶", "所属镇街": "永定镇"},
+        "geometry": {"type": "Polygon", "coordinates": [[[116.05, 39.95], [116.051, 39.951], [116.051, 39.95], [116.05, 39.951], [116.05, 39.95]]]}});
+    let features = vec![
+        feature("OK-1", 116.02, 39.95, json!({})),
+        feature("OK-1", 116.03, 39.95, json!({})), // 2: duplicate code
+        feature("OV-1", 116.1005, 39.9505, json!({})), // 3: overlaps OLD-1
+        feature("FAR", 115.4195, 39.95, json!({})), // 4: partly outside the district
+        feature("AREA", 116.04, 39.95, json!({"面积": 99999.0})), // 5: stated area wrong
+        feature("TOWN", 116.06, 39.95, json!({"所属镇街": "火星镇"})), // 6: unknown town
+        bowtie,                                    // 7: self-intersection
+        feature("IN-2", 116.0205, 39.9502, json!({})), // 8: overlaps feature 1
+        feature("NOTOWN", 116.08, 39.95, json!({"所属镇街": ""})), // 9: town from polygon
+    ];
+    let dir = Dir::new();
+    let path = dir.path("mixed.geojson");
+    write_geojson(&path, &features);
+    let r = run(&app.pool, &path, &Options::default())
+        .await
+        .expect("import runs");
+    assert!(!r.committed);
+    assert_eq!(count(&app.pool).await, 1, "all or nothing: nothing written");
+    assert_eq!(
+        outcome_of(&r, 1),
+        (Outcome::New, vec![]),
+        "{:?}",
+        r.features[0]
+    );
+    assert_eq!(outcome_of(&r, 2).1, [ProblemKind::DuplicateInFile]);
+    assert_eq!(outcome_of(&r, 3).1, [ProblemKind::OverlapsRegister]);
+    assert_eq!(outcome_of(&r, 4).1, [ProblemKind::OutsideDistrict]);
+    assert_eq!(outcome_of(&r, 5).1, [ProblemKind::AreaMismatch]);
+    assert_eq!(outcome_of(&r, 6).1, [ProblemKind::InvalidAttribute]);
+    let bow = r.features.iter().find(|f| f.feature == 7).expect("bowtie");
+    assert_eq!(bow.problems[0].kind, ProblemKind::SelfIntersection);
+    assert!(bow.problems[0].location.is_some());
+    assert!(
+        bow.problems[0]
+            .repair
+            .as_deref()
+            .is_some_and(|m| m.contains("MultiPolygon of 2 part")),
+        "{:?}",
+        bow.problems
+    );
+    assert_eq!(outcome_of(&r, 8).1, [ProblemKind::OverlapsFile]);
+    assert_eq!(outcome_of(&r, 9).0, Outcome::New);
+
+    // Good rows only, with repairs accepted: the bowtie is repaired and written.
+    let opts = Options {
+        mode: Mode::GoodOnly,
+        repair: true,
+        ..Options::default()
+    };
+    let r = run(&app.pool, &path, &opts).await.expect("good only");
+    assert!(r.committed);
+    assert_eq!(outcome_of(&r, 7).0, Outcome::Repaired);
+    assert_eq!(
+        (r.counts.new, r.counts.repaired, r.counts.written),
+        (2, 1, 3)
+    );
+    let town: String = sqlx::query_scalar("SELECT town FROM parcels WHERE code = 'NOTOWN'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("row");
+    assert_eq!(town, "110109006", "the town its polygon falls in");
+    let valid: bool = sqlx::query_scalar("SELECT ST_IsValid(geom) FROM parcels WHERE code = 'BOW'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("bow");
+    assert!(valid);
+
+    // The same file again changes nothing.
+    let versions = app.count("parcel_versions").await;
+    let r = run(&app.pool, &path, &opts).await.expect("again");
+    assert_eq!((r.counts.unchanged, r.counts.written), (3, 0));
+    assert_eq!(app.count("parcel_versions").await, versions);
+}
+
+#[tokio::test]
+async fn a_file_cut_off_half_way_is_refused_whole() {
+    let app = TestApp::new().await;
+    let dir = Dir::new();
+    let src = dir.path("in.geojson");
+    write_geojson(&src, &grid(200, "CUT"));
+    let shp = dir.path("cut.shp");
+    ogr2ogr(&[
+        "-f",
+        "ESRI Shapefile",
+        "-lco",
+        "ENCODING=CP936",
+        shp.to_str().expect("p"),
+        src.to_str().expect("p"),
+    ]);
+    let bytes = std::fs::read(&shp).expect("shp");
+    std::fs::write(&shp, &bytes[..bytes.len() / 2]).expect("cut");
+    let err = run(&app.pool, &shp, &Options::default())
+        .await
+        .expect_err("refused");
+    assert!(matches!(err, ImportError::Read(_)), "{err}");
+    assert_eq!(count(&app.pool).await, 0);
+    let gj = dir.path("cut.geojson");
+    let text = std::fs::read_to_string(&src).expect("src");
+    std::fs::write(&gj, &text[..text.len() / 2]).expect("cut");
+    assert!(run(&app.pool, &gj, &Options::default()).await.is_err());
+    assert_eq!(count(&app.pool).await, 0);
+}
+
+#[tokio::test]
+async fn an_import_killed_half_way_leaves_nothing_behind() {
+    let app = TestApp::new().await;
+    let dir = Dir::new();
+    let src = dir.path("big.geojson");
+    write_geojson(&src, &grid(20_000, "K"));
+    let gpkg = dir.path("big.gpkg");
+    ogr2ogr(&[
+        "-f",
+        "GPKG",
+        "-a_srs",
+        "EPSG:4490",
+        gpkg.to_str().expect("p"),
+        src.to_str().expect("p"),
+    ]);
+    let url = app.state.config.database_url.clone().expect("url");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_soilreg"))
+        .args(["import", gpkg.to_str().expect("p"), "--report", "/dev/null"])
+        .env("DATABASE_URL", &url)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // Kill it once rows are streaming in (progress is recorded every 500 ms).
+    let mut seen = false;
+    for _ in 0..600 {
+        let done: Option<i64> =
+            sqlx::query_scalar("SELECT done FROM imports ORDER BY created_at DESC LIMIT 1")
+                .fetch_optional(&app.pool)
+                .await
+                .expect("job");
+        if done.is_some_and(|d| d > 0) {
+            seen = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    child.kill().expect("kill");
+    let _ = child.wait();
+    assert!(seen, "the import never reported progress");
+    let status: String = sqlx::query_scalar("SELECT status::text FROM imports")
+        .fetch_one(&app.pool)
+        .await
+        .expect("job");
+    assert_eq!(status, "running", "killed before it finished");
+    // Its transaction died with it (the server notices once the connection drops).
+    for _ in 0..100 {
+        let live: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY import_stage%'",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .expect("activity");
+        if live == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(count(&app.pool).await, 0);
+}
+
+async fn export(app: &TestApp, query: &str) -> (StatusCode, Vec<u8>) {
+    let req = Request::builder()
+        .uri(format!("/api/exports/parcels?{query}"))
+        .body(Body::empty())
+        .expect("req");
+    let res = soilreg::router(app.state.clone()).oneshot_bytes(req).await;
+    res
+}
+
+trait Oneshot {
+    async fn oneshot_bytes(self, req: Request<Body>) -> (StatusCode, Vec<u8>);
+}
+
+impl Oneshot for axum::Router {
+    async fn oneshot_bytes(self, req: Request<Body>) -> (StatusCode, Vec<u8>) {
+        use http_body_util::BodyExt;
+        use tower::ServiceExt;
+        let res = self.oneshot(req).await.expect("infallible");
+        let status = res.status();
+        let bytes = res
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec();
+        (status, bytes)
+    }
+}
+
+type Row = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    f64,
+);
+
+async fn rows(pool: &PgPool) -> Vec<Row> {
+    sqlx::query_as(
+        "SELECT code, name, town, current_use, planned_use, risk::text, area_m2 FROM parcels ORDER BY code",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("rows")
+}
+
+#[tokio::test]
+async fn export_then_import_gives_the_same_parcels_in_every_format() {
+    let app = TestApp::new().await;
+    let dir = Dir::new();
+    let src = dir.path("src.geojson");
+    let mut features = grid(30, "RT");
+    features[0]["properties"]["风险等级"] = json!("高");
+    write_geojson(&src, &features);
+    let r = run(&app.pool, &src, &Options::default())
+        .await
+        .expect("seed");
+    assert_eq!(r.counts.written, 30);
+    let before = rows(&app.pool).await;
+    for (query, file) in [
+        ("format=shp&encoding=gbk&crs=EPSG:4548", "rt.zip"),
+        ("format=shp&crs=EPSG:4527", "rt-utf8.zip"),
+        ("format=gpkg&crs=EPSG:4547", "rt.gpkg"),
+        ("format=geojson", "rt.geojson"),
+        ("format=csv", "rt.csv"),
+    ] {
+        let (status, bytes) = export(&app, query).await;
+        assert_eq!(status, StatusCode::OK, "{query}");
+        let path = dir.path(file);
+        std::fs::write(&path, bytes).expect("write");
+        let fresh = TestApp::new().await;
+        let r = run(&fresh.pool, &path, &Options::default())
+            .await
+            .expect(query);
+        assert_eq!(r.counts.written, 30, "{query}: {:?}", r.features.first());
+        let after = rows(&fresh.pool).await;
+        assert_eq!(after.len(), before.len());
+        for (a, b) in before.iter().zip(&after) {
+            assert_eq!(
+                (&a.0, &a.1, &a.2, &a.3, &a.4, &a.5),
+                (&b.0, &b.1, &b.2, &b.3, &b.4, &b.5),
+                "{query}"
+            );
+            assert!(
+                (a.6 - b.6).abs() / a.6 < 1e-4,
+                "{query}: area {} vs {}",
+                a.6,
+                b.6
+            );
+        }
+    }
+    // The filter the map uses selects what is exported; XLSX is written too.
+    let (status, bytes) = export(
+        &app,
+        "format=xlsx&filter=code%20IN%20('RT-00001','RT-00002')",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(&bytes[..2], b"PK");
+    let (status, bytes) = export(&app, "format=geojson&filter=code%20%3D%20'RT-00003'").await;
+    assert_eq!(status, StatusCode::OK);
+    let fc: Value = serde_json::from_slice(&bytes).expect("geojson");
+    assert_eq!(fc["features"].as_array().map(Vec::len), Some(1));
+    for bad in [
+        "format=dwg",
+        "format=csv&encoding=gbk",
+        "format=gpkg&crs=gcj02",
+        "format=shp&nope=1",
+        "format=csv&filter=code%20%3D",
+    ] {
+        assert_eq!(export(&app, bad).await.0, StatusCode::BAD_REQUEST, "{bad}");
+    }
+}
+
+fn multipart(file_name: &str, bytes: &[u8], fields: &[(&str, &str)]) -> (String, Vec<u8>) {
+    let b = "soilregimportboundary";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend(
+            format!("--{b}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend(format!("--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\r\n").as_bytes());
+    body.extend_from_slice(bytes);
+    body.extend(format!("\r\n--{b}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={b}"), body)
+}
+
+#[tokio::test]
+async fn the_api_runs_an_import_as_a_job_and_saves_the_mapping_per_source() {
+    let app = TestApp::new().await;
+    let editor = app.token("planning", Role::Editor).await;
+    let viewer = app.token("planning", Role::Viewer).await;
+    let dir = Dir::new();
+    let mut features = grid(3, "API");
+    for f in &mut features {
+        let props = f["properties"].as_object_mut().expect("props");
+        let code = props.remove("地块编码").expect("code");
+        props.insert("图斑号".into(), code);
+    }
+    let path = dir.path("f.geojson");
+    write_geojson(&path, &features);
+    let bytes = std::fs::read(&path).expect("file");
+    let post = |token: &str, fields: &[(&str, &str)]| {
+        let (ct, body) = multipart("f.geojson", &bytes, fields);
+        Request::builder()
+            .method("POST")
+            .uri("/api/imports")
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", ct)
+            .body(Body::from(body))
+            .expect("req")
+    };
+    assert_eq!(
+        app.send(post(&viewer, &[])).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let bad = app.send(post(&editor, &[("mode", "sometimes")])).await;
+    assert_eq!(
+        (bad.status, bad.error_code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_value")
+    );
+    let bad = app.send(post(&editor, &[("map", "colour=图斑号")])).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let res = app
+        .send(post(
+            &editor,
+            &[
+                ("map", "code=图斑号"),
+                ("source", "测绘院"),
+                ("mode", "all_or_nothing"),
+            ],
+        ))
+        .await;
+    assert_eq!(res.status, StatusCode::ACCEPTED, "{}", res.text);
+    let href = res.body["href"].as_str().expect("href").to_owned();
+    let job = poll(&app, &href).await;
+    assert_eq!(job["status"], "committed", "{job}");
+    assert_eq!(job["report"]["counts"]["written"], 3);
+    assert_eq!(job["done"], 3);
+    assert_eq!(job["sha256"].as_str().map(str::len), Some(64));
+
+    // Same columns, no mapping given: the saved one for this source applies.
+    let mut next = grid_at(2, "NEXT", 39.95);
+    for f in &mut next {
+        let props = f["properties"].as_object_mut().expect("props");
+        let code = props.remove("地块编码").expect("code");
+        props.insert("图斑号".into(), code);
+    }
+    let path2 = dir.path("g.geojson");
+    write_geojson(&path2, &next);
+    let opts = Options {
+        source: Some("测绘院".into()),
+        ..Options::default()
+    };
+    let r = run(&app.pool, &path2, &opts).await.expect("saved mapping");
+    assert_eq!(r.counts.written, 2);
+    let without = run(
+        &app.pool,
+        &path2,
+        &Options {
+            mode: Mode::DryRun,
+            ..Options::default()
+        },
+    )
+    .await;
+    assert!(without.is_err_and(|e| matches!(e, ImportError::Mapping(_))));
+    let list = app.get("/api/imports").await;
+    assert!(list.body["imports"]
+        .as_array()
+        .is_some_and(|a| !a.is_empty()));
+    assert_eq!(
+        app.get("/api/imports/not-a-uuid").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let page = app.get("/imports").await;
+    assert!(page.text.contains("/api/imports"));
+}
+
+async fn poll(app: &TestApp, href: &str) -> Value {
+    for _ in 0..400 {
+        let job = app.get(href).await.body;
+        if job["status"] != "running" {
+            return job;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the import did not finish");
+}
