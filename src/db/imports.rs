@@ -176,6 +176,15 @@ fn pct(x: f64) -> String {
     format!("{:.2} %", x * 100.0)
 }
 
+/// A feature PostGIS finds invalid: reason, location, and what the repair would make.
+type InvalidRow = (
+    i32,
+    Option<String>,
+    Option<f64>,
+    Option<f64>,
+    Option<String>,
+);
+
 /// Runs every check on the staged rows. With `repair`, invalid polygons are replaced by
 /// what `ST_MakeValid` makes of them (polygonal part only) and reported as repaired.
 /// `on_phase` is told the name of each check as it starts.
@@ -188,13 +197,7 @@ pub async fn check(
     let mut f = Findings::default();
 
     on_phase("validity");
-    let invalid: Vec<(
-        i32,
-        Option<String>,
-        Option<f64>,
-        Option<f64>,
-        Option<String>,
-    )> = sqlx::query_as(
+    let invalid: Vec<InvalidRow> = sqlx::query_as(
         "SELECT s.idx, d.reason, ST_X(d.location), ST_Y(d.location),
                     (SELECT ST_GeometryType(m) || ' of ' || ST_NumGeometries(m) || ' part(s), '
                             || round(ST_Area(m::geography)::numeric, 1) || ' m²'

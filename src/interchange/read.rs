@@ -489,9 +489,8 @@ impl Source {
                 y,
             });
         }
-        let mut index = 0usize;
-        for (code, rings) in corners::assemble(corners) {
-            index += 1;
+        for (n, (code, rings)) in corners::assemble(corners).into_iter().enumerate() {
+            let index = n + 1;
             let geometry = match bad.iter().find(|(c, _)| *c == code) {
                 Some((_, e)) => Err(e.clone()),
                 None => rings.map(|rs| {

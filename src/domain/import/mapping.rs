@@ -189,7 +189,7 @@ impl Mapping {
         let exact = |c: &str, alias: &str| normalise(c) == normalise(alias);
         let cut = |c: &str, alias: &str| {
             let c = normalise(c.trim_end_matches('\u{fffd}'));
-            let was_cut = c.len() >= 8 || c.chars().any(|ch| !ch.is_ascii());
+            let was_cut = c.len() >= 8 || !c.is_ascii();
             was_cut && c.chars().count() >= 2 && normalise(alias).starts_with(&c)
         };
         for matches in [&exact as &dyn Fn(&str, &str) -> bool, &cut] {
@@ -359,7 +359,7 @@ pub fn apply(mapping: &Mapping, cell: impl Fn(&str) -> Option<Cell>) -> Result<M
             None => Ok(None),
             Some(Cell::Text(s)) if s.trim().is_empty() => Ok(None),
             // GDAL reads a numeric cell a feature does not have (GeoJSON) as 0.
-            Some(Cell::Number(n)) if n == 0.0 => Ok(None),
+            Some(Cell::Number(0.0)) => Ok(None),
             Some(c) => c
                 .number()
                 .filter(|n| *n > 0.0)
