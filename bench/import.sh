@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Benchmark: import N generated parcels (default 1,000,000) from a GeoPackage with every
+# validation on, beside ogr2ogr -f PostgreSQL loading the same file into the same server.
+# Usage: bench/import.sh [N]      Needs: make deps (PostgreSQL 15 + PostGIS, gdal-bin).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-1000000}
+OUT=bench/out
+PG_PORT=54342
+mkdir -p "$OUT"
+cargo build --release --locked -q
+BIN=./target/release/soilreg
+PGDIR="$PWD/$OUT/pg-import"
+ADMIN=$($BIN --pg-dir "$PGDIR" --pg-port $PG_PORT db start | sed 's#/soilreg$#/postgres#')
+trap '$BIN --pg-dir "$PGDIR" --pg-port $PG_PORT db stop >/dev/null 2>&1 || true' EXIT
+db() { echo "${ADMIN%/postgres}/$1"; }
+secs() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}'; }
+
+SRC=$(db soilreg)
+have=$(psql -Atq "$SRC" -c "SELECT count(*) FROM parcels WHERE code LIKE 'GEN-%'" 2>/dev/null || echo 0)
+if [ "$have" != "$N" ]; then
+  DATABASE_URL=$SRC $BIN demo load >/dev/null
+  psql -q "$SRC" -c "DELETE FROM parcels WHERE code LIKE 'GEN-%'"
+  DATABASE_URL=$SRC $BIN demo generate --parcels "$N" >/dev/null
+fi
+GPKG="$OUT/parcels-$N.gpkg"
+if [ ! -s "$GPKG" ]; then
+  t=$(date +%s.%N)
+  DATABASE_URL=$SRC $BIN export --out "$GPKG" --filter "code LIKE 'GEN-%'"
+  echo "exported $N parcels to $GPKG in $(secs "$t") s ($(du -h "$GPKG" | cut -f1))"
+fi
+
+for d in imp ogr; do
+  psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS $d" -c "CREATE DATABASE $d"
+done
+# The target register has the district (so the outside-the-district check runs) and no parcels.
+DATABASE_URL=$(db imp) $BIN migrate >/dev/null
+psql -Atq "$SRC" -c "COPY (SELECT id, name, ST_AsEWKT(boundary), synthetic FROM district) TO STDOUT" \
+  | psql -q "$(db imp)" -c "COPY district (id, name, boundary, synthetic) FROM STDIN"
+psql -q "$(db ogr)" -c "CREATE EXTENSION postgis"
+
+echo "== soilreg import (validation on: geometry, district, overlaps, codes, areas), all or nothing"
+t=$(date +%s.%N)
+DATABASE_URL=$(db imp) $BIN import "$GPKG" --report "$OUT/import-report.json" 2>"$OUT/import.log" || true
+echo "soilreg import: $(secs "$t") s, $(psql -Atq "$(db imp)" -c 'SELECT count(*) FROM parcels') parcels written"
+tail -n 1 "$OUT/import.log"
+
+echo "== ogr2ogr -f PostgreSQL (no validation), same file, same server"
+t=$(date +%s.%N)
+PGPASSWORD= ogr2ogr -f PostgreSQL "PG:host=127.0.0.1 port=$PG_PORT user=postgres dbname=ogr" "$GPKG" \
+  -nln parcels -lco GEOMETRY_NAME=geom --config PG_USE_COPY YES
+echo "ogr2ogr: $(secs "$t") s, $(psql -Atq "$(db ogr)" -c 'SELECT count(*) FROM parcels') rows"
