@@ -76,6 +76,8 @@ pub struct Progress {
     phase: Mutex<&'static str>,
     done: AtomicU64,
     total: AtomicU64,
+    /// When each phase started.
+    started: Mutex<Vec<(&'static str, std::time::Instant)>>,
 }
 
 impl Progress {
@@ -86,6 +88,28 @@ impl Progress {
         if let Ok(mut g) = self.phase.lock() {
             *g = p;
         }
+        if let Ok(mut s) = self.started.lock() {
+            s.push((p, std::time::Instant::now()));
+        }
+    }
+
+    /// Seconds spent in each phase so far.
+    pub fn timings(&self) -> Vec<PhaseTime> {
+        let Ok(s) = self.started.lock() else {
+            return Vec::new();
+        };
+        s.iter()
+            .zip(
+                s.iter()
+                    .skip(1)
+                    .map(|(_, t)| *t)
+                    .chain(std::iter::once(std::time::Instant::now())),
+            )
+            .map(|((phase, from), to)| PhaseTime {
+                phase,
+                seconds: (to - *from).as_secs_f64(),
+            })
+            .collect()
     }
     pub fn done(&self) -> u64 {
         self.done.load(Ordering::Relaxed)
@@ -94,6 +118,13 @@ impl Progress {
     pub fn total(&self) -> u64 {
         self.total.load(Ordering::Relaxed)
     }
+}
+
+/// Time spent in one phase of an import.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PhaseTime {
+    pub phase: &'static str,
+    pub seconds: f64,
 }
 
 /// Most feature lines a report lists when nothing is wrong with them.
@@ -295,7 +326,9 @@ pub async fn run(
     } else {
         tx.rollback().await?;
     }
+    let timings = progress.timings();
     progress.set_phase("done");
+    tracing::info!(?timings, "import phases");
     if lines.len() > LIST_ALL_UP_TO {
         lines.retain(|l| !l.problems.is_empty());
     }
