@@ -187,11 +187,7 @@ async fn gbk_shapefiles_without_prj_or_cpg_are_read_in_every_zone() {
             "EPSG:{epsg}"
         );
         assert_eq!(r.encoding.as_deref(), Some("GB18030 (not utf-8)"));
-        assert_eq!(
-            r.mapping
-                .column(soilreg::domain::import::mapping::Member::Code),
-            Some("地块编码")
-        );
+        assert_eq!(r.mapping.get("code").map(String::as_str), Some("地块编码"));
         assert_eq!(r.counts.new, 3, "{:?}", r.features);
     }
     // Written for real from the last one: Chinese text intact, town from its name.
@@ -731,4 +727,96 @@ async fn poll(app: &TestApp, href: &str) -> Value {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     panic!("the import did not finish");
+}
+
+#[tokio::test]
+async fn ledger_rows_with_a_geometry_round_trip_and_do_not_repeat() {
+    let app = TestApp::new().await;
+    let eco = app.token("eco", Role::Editor).await;
+    let town = app.token("110109004", Role::Editor).await;
+    for (i, (slug, token, body)) in [
+        (
+            "waste-storage-sites",
+            &eco,
+            json!({"operator": "某矿业公司", "waste_type": "煤矸石",
+            "safety_measures": "围挡、苫盖", "footprint": common::square(115.90, 40.00, 0.002)}),
+        ),
+        (
+            "waste-storage-sites",
+            &eco,
+            json!({"operator": "另一公司", "waste_type": "尾矿",
+            "safety_measures": "截排水沟", "footprint": common::square(115.91, 40.00, 0.002)}),
+        ),
+        (
+            "unused-land-patrols",
+            &town,
+            json!({"patrolled_on": "2023-05-10", "patroller": "王五",
+            "town": "110109004", "finding": "发现少量建筑垃圾倾倒", "follow_up": "已通知清运",
+            "location": {"type": "Point", "coordinates": [116.0, 39.95]}}),
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let res = app
+            .post(&format!("/api/ledgers/{slug}"), token, &body)
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{i}: {}", res.text);
+    }
+    let dir = Dir::new();
+    let fresh = TestApp::new().await;
+    let fresh_eco = fresh.token("eco", Role::Editor).await;
+    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE name = $1")
+        .bind(format!("user-{fresh_eco}"))
+        .fetch_one(&fresh.pool)
+        .await
+        .expect("user");
+    for (slug, format, n) in [
+        ("waste-storage-sites", "shp", 2),
+        ("unused-land-patrols", "gpkg", 1),
+    ] {
+        let req = Request::builder()
+            .uri(format!("/api/exports/{slug}?format={format}&crs=EPSG:4548"))
+            .body(Body::empty())
+            .expect("req");
+        let (status, bytes) = soilreg::router(app.state.clone()).oneshot_bytes(req).await;
+        assert_eq!(status, StatusCode::OK, "{slug}");
+        let path = dir.path(&format!(
+            "{slug}.{}",
+            if format == "shp" { "zip" } else { format }
+        ));
+        std::fs::write(&path, bytes).expect("write");
+        let ledger = soilreg::domain::ledgers::Ledger::parse(slug).expect("ledger");
+        let opts = Options {
+            register: import::Register::Ledger(ledger),
+            user: Some(user),
+            ..Options::default()
+        };
+        let r = run(&fresh.pool, &path, &opts).await.expect(slug);
+        assert_eq!(
+            (r.counts.written, r.crs.crs),
+            (n, Crs::Cm117),
+            "{slug}: {:?}",
+            r.features
+        );
+        let again = run(&fresh.pool, &path, &opts).await.expect("again");
+        assert_eq!(
+            (again.counts.unchanged, again.counts.written),
+            (n, 0),
+            "{slug}"
+        );
+        let without_user = Options { user: None, ..opts };
+        assert!(run(&fresh.pool, &path, &without_user).await.is_err());
+    }
+    let op: String =
+        sqlx::query_scalar("SELECT operator FROM waste_storage_sites ORDER BY id LIMIT 1")
+            .fetch_one(&fresh.pool)
+            .await
+            .expect("row");
+    assert_eq!(op, "某矿业公司");
+    let finding: String = sqlx::query_scalar("SELECT finding FROM unused_land_patrols")
+        .fetch_one(&fresh.pool)
+        .await
+        .expect("row");
+    assert_eq!(finding, "发现少量建筑垃圾倾倒");
 }

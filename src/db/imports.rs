@@ -561,3 +561,22 @@ pub async fn jobs(pool: &PgPool, limit: i64) -> Result<Vec<Value>, sqlx::Error> 
     .fetch_all(pool)
     .await
 }
+
+/// Whether a ledger row just inserted repeats an older one: the same members and the same
+/// geometry (bookkeeping aside).
+pub async fn ledger_row_repeats(
+    conn: &mut PgConnection,
+    ledger: crate::domain::ledgers::Ledger,
+    id: i64,
+) -> Result<bool, sqlx::Error> {
+    let t = crate::db::ledgers::table(ledger);
+    let strip =
+        "- 'id' - 'version' - 'created_at' - 'created_by' - 'updated_at' - 'updated_by' - 'geom'";
+    sqlx::query_scalar(&format!(
+        "SELECT EXISTS (SELECT 1 FROM {t} n JOIN {t} o ON o.id <> n.id AND ST_OrderingEquals(o.geom, n.geom)
+          WHERE n.id = $1 AND (to_jsonb(o) {strip}) = (to_jsonb(n) {strip}))"
+    ))
+    .bind(id)
+    .fetch_one(conn)
+    .await
+}

@@ -71,3 +71,11 @@ pub async fn by_token(db: impl PgExecutor<'_>, token: &str) -> Result<Option<Use
         })
     }))
 }
+
+/// A user's id by name (the command line names who an import is recorded as).
+pub async fn id_by_name(db: impl PgExecutor<'_>, name: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM users WHERE name = $1")
+        .bind(name)
+        .fetch_optional(db)
+        .await
+}

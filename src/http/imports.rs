@@ -17,9 +17,10 @@ use crate::db;
 use crate::domain::access::Action;
 use crate::domain::document::clean_filename;
 use crate::domain::import::mapping::Mapping;
+use crate::domain::ledgers::Ledger;
 use crate::error::{ApiError, ApiResult};
 use crate::gis::crs::Crs;
-use crate::interchange::import::{self, Options, Progress};
+use crate::interchange::import::{self, Options, Progress, Register};
 use crate::interchange::scratch::Scratch;
 
 /// Largest upload: a district's parcels as a zipped Shapefile or a GeoPackage.
@@ -70,6 +71,18 @@ fn option(opts: &mut Options, pairs: &mut Vec<String>, name: &str, v: String) ->
             })?)
         }
         "encoding" if !v.is_empty() => opts.encoding = Some(v),
+        "into" => {
+            opts.register = match v.as_str() {
+                "" | "parcels" => Register::Parcels,
+                slug => Register::Ledger(Ledger::parse(slug).ok_or_else(|| {
+                    unprocessable(
+                        "into",
+                        "invalid_value",
+                        "into must be parcels or a ledger with a geometry (e.g. buried-tanks)",
+                    )
+                })?),
+            }
+        }
         "map" => pairs.extend(
             v.lines()
                 .map(str::trim)
@@ -118,7 +131,6 @@ async fn upload(
     actor: Actor,
     mut form: Multipart,
 ) -> ApiResult<Response> {
-    actor.require(Action::EditRegister)?;
     let multipart_err = |e: axum::extract::multipart::MultipartError| {
         ApiError::new(
             e.status(),
@@ -153,7 +165,15 @@ async fn upload(
     }
     let (file_name, path) =
         file.ok_or_else(|| unprocessable("file", "required", "the form needs a 'file' part"))?;
-    opts.mapping = Mapping::parse_pairs(pairs.iter().map(String::as_str))?;
+    match opts.register {
+        Register::Parcels => {
+            actor.require(Action::EditRegister)?;
+            // Checked here so that a bad choice is a 422, not a failed job.
+            Mapping::parse_pairs(pairs.iter().map(String::as_str))?;
+        }
+        Register::Ledger(l) => actor.require(l.action())?,
+    }
+    opts.map = pairs;
     let id = Uuid::new_v4();
     let progress = Arc::new(Progress::default());
     let limits = state.config.limits();
@@ -177,7 +197,11 @@ async fn upload(
             }
         };
         if matches!(&result, Ok(r) if r.committed) {
-            job_state.tiles.invalidate("parcels", None);
+            let layer = match opts.register {
+                Register::Parcels => "parcels",
+                Register::Ledger(l) => l.slug(),
+            };
+            job_state.tiles.invalidate(layer, None);
         }
         if let Err(e) = result {
             tracing::info!(%id, error = %e, "import failed");

@@ -11,9 +11,9 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use sqlx::PgPool;
 
-use super::import::{self, Mode, Options, Progress};
+use super::import::{self, Mode, Options, Progress, Register};
 use crate::db::imports::Tolerances;
-use crate::domain::import::mapping::Mapping;
+use crate::domain::ledgers::Ledger;
 use crate::gis::crs::Crs;
 use crate::gis::geometry::Limits;
 use crate::http::exports::{allowed_params, export_file, Target};
@@ -37,6 +37,13 @@ pub struct ImportArgs {
     /// member=column, repeatable: which column fills which parcel member.
     #[arg(long = "map", value_name = "MEMBER=COLUMN")]
     pub map: Vec<String>,
+    /// What the rows are: parcels (default) or a ledger with a geometry (buried-tanks,
+    /// heavy-metal-firms, waste-storage-sites, new-projects, farmland-plots, unused-land-patrols).
+    #[arg(long, default_value = "parcels")]
+    pub into: String,
+    /// The user the rows are recorded as written by (required for ledgers).
+    #[arg(long)]
+    pub user: Option<String>,
     /// Name of the source; its mapping is saved and reused next time.
     #[arg(long)]
     pub source: Option<String>,
@@ -72,12 +79,27 @@ pub async fn import(pool: &PgPool, limits: Limits, a: ImportArgs) -> Result<bool
             return Err(anyhow!("--{name}-tolerance must be between 0 and 1"));
         }
     }
+    let register = match a.into.as_str() {
+        "parcels" => Register::Parcels,
+        slug => Register::Ledger(
+            Ledger::parse(slug)
+                .ok_or_else(|| anyhow!("--into must be parcels or a ledger slug"))?,
+        ),
+    };
+    let user = match &a.user {
+        None => None,
+        Some(name) => Some(
+            crate::db::users::id_by_name(pool, name)
+                .await?
+                .ok_or_else(|| anyhow!("no user named {name}"))?,
+        ),
+    };
     let opts = Options {
         layer: a.layer,
         crs,
         encoding: a.encoding,
-        mapping: Mapping::parse_pairs(a.map.iter().map(String::as_str))
-            .map_err(|e| anyhow!(e.message))?,
+        register,
+        map: a.map,
         source: a.source,
         mode: match (a.good_only, a.dry_run) {
             (_, true) => Mode::DryRun,
@@ -90,7 +112,7 @@ pub async fn import(pool: &PgPool, limits: Limits, a: ImportArgs) -> Result<bool
             area: a.area_tolerance,
             ..Tolerances::default()
         },
-        user: None,
+        user,
     };
     let progress = Arc::new(Progress::default());
     let bar = ProgressBar::new(0);

@@ -42,8 +42,10 @@ pub struct Options {
     pub crs: Option<Crs>,
     /// Overrides a Shapefile's encoding (`GBK`, `UTF-8` …).
     pub encoding: Option<String>,
-    /// Member → column choices, over the saved mapping and the guesses.
-    pub mapping: Mapping,
+    /// What the rows are: parcels (default) or the rows of a ledger.
+    pub register: Register,
+    /// `member=column` choices, over the saved mapping and the guesses.
+    pub map: Vec<String>,
     /// Names the source whose mapping is saved and reused.
     pub source: Option<String>,
     pub mode: Mode,
@@ -51,6 +53,14 @@ pub struct Options {
     pub repair: bool,
     pub tolerances: Tolerances,
     pub user: Option<i64>,
+}
+
+/// Where the rows go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Register {
+    #[default]
+    Parcels,
+    Ledger(crate::domain::ledgers::Ledger),
 }
 
 /// Why an import could not run at all (as opposed to rows that were rejected).
@@ -74,7 +84,7 @@ pub enum ImportError {
 #[derive(Debug, Default)]
 pub struct Progress {
     phase: Mutex<&'static str>,
-    done: AtomicU64,
+    pub(super) done: AtomicU64,
     total: AtomicU64,
     /// When each phase started.
     started: Mutex<Vec<(&'static str, std::time::Instant)>>,
@@ -91,6 +101,11 @@ impl Progress {
         if let Ok(mut s) = self.started.lock() {
             s.push((p, std::time::Instant::now()));
         }
+    }
+
+    /// For the other import paths of this module's parent.
+    pub(super) fn set_phase_pub(&self, p: &'static str) {
+        self.set_phase(p);
     }
 
     /// Seconds spent in each phase so far.
@@ -191,16 +206,51 @@ enum Msg {
     Codes(Vec<(i32, String)>),
 }
 
-/// Runs an import (see the module documentation).
-pub async fn run(
-    pool: &PgPool,
-    path: &Path,
-    file_name: &str,
-    opts: &Options,
-    limits: Limits,
-    progress: &Progress,
-) -> Result<Report, ImportError> {
-    progress.set_phase("opening");
+/// A file opened, its layer described and its CRS found.
+pub(super) struct Opened {
+    pub source: Arc<Source>,
+    pub info: read::LayerInfo,
+    pub detection: Detection,
+}
+
+impl Opened {
+    /// The report of this file, for the given outcome.
+    pub fn report(
+        &self,
+        file_name: &str,
+        mapping: std::collections::BTreeMap<String, String>,
+        mut lines: Vec<FeatureReport>,
+        written: usize,
+        committed: bool,
+    ) -> Report {
+        lines.sort_by_key(|l| l.feature);
+        let mut counts = Report::count(&lines);
+        counts.written = written;
+        if lines.len() > LIST_ALL_UP_TO {
+            lines.retain(|l| !l.problems.is_empty());
+        }
+        Report {
+            file: file_name.to_owned(),
+            format: self.source.format.driver().to_owned(),
+            layer: Some(self.info.name.clone()),
+            layers: self.source.layers.clone(),
+            encoding: self
+                .source
+                .encoding
+                .as_ref()
+                .map(|e| format!("{} ({})", e.name, e.why)),
+            crs: self.detection,
+            columns: self.info.columns.clone(),
+            mapping,
+            counts,
+            committed,
+            features: lines,
+        }
+    }
+}
+
+/// Opens the file and finds its CRS (or checks the one chosen).
+async fn open(path: &Path, opts: &Options, limits: &Limits) -> Result<Opened, ImportError> {
     let (p, enc, layer) = (path.to_owned(), opts.encoding.clone(), opts.layer.clone());
     let (source, info, file_box) = tokio::task::spawn_blocking(move || {
         let source = read::open(&p, enc.as_deref())?;
@@ -211,22 +261,59 @@ pub async fn run(
     .await
     .map_err(|e| ImportError::Interrupted(e.to_string()))??;
     let file_box = file_box.ok_or(ImportError::Empty)?;
-    let (format, layers, encoding) = (
-        source.format,
-        source.layers.clone(),
-        source.encoding.clone(),
-    );
     let detection = match opts.crs {
         Some(c) => detect::confirm(c, &file_box, &limits.extent),
         None => detect::detect(info.declared, &file_box, &limits.extent),
     }
     .map_err(ImportError::Crs)?;
+    Ok(Opened {
+        source: Arc::new(source),
+        info,
+        detection,
+    })
+}
+
+/// Runs an import (see the module documentation).
+pub async fn run(
+    pool: &PgPool,
+    path: &Path,
+    file_name: &str,
+    opts: &Options,
+    limits: Limits,
+    progress: &Progress,
+) -> Result<Report, ImportError> {
+    progress.set_phase("opening");
+    let opened = open(path, opts, &limits).await?;
+    progress
+        .total
+        .store(opened.info.count.unwrap_or(0), Ordering::Relaxed);
+    match opts.register {
+        Register::Parcels => run_parcels(pool, opened, file_name, opts, limits, progress).await,
+        Register::Ledger(l) => {
+            super::ledger_import::run(pool, l, opened, file_name, opts, limits, progress).await
+        }
+    }
+}
+
+async fn run_parcels(
+    pool: &PgPool,
+    opened: Opened,
+    file_name: &str,
+    opts: &Options,
+    limits: Limits,
+    progress: &Progress,
+) -> Result<Report, ImportError> {
+    let info = &opened.info;
+    let detection = opened.detection;
+    let limits = limits;
     let saved = match &opts.source {
         Some(s) => db::saved_mapping(pool, s).await?,
         None => None,
     };
-    let mapping = Mapping::resolve(&info.columns, saved.as_ref(), &opts.mapping)
-        .map_err(ImportError::Mapping)?;
+    let chosen =
+        Mapping::parse_pairs(opts.map.iter().map(String::as_str)).map_err(ImportError::Mapping)?;
+    let mapping =
+        Mapping::resolve(&info.columns, saved.as_ref(), &chosen).map_err(ImportError::Mapping)?;
     if mapping.column(Member::Code).is_none() {
         return Err(ImportError::Mapping(FieldError::new(
             "code",
@@ -237,9 +324,6 @@ pub async fn run(
             ),
         )));
     }
-    progress
-        .total
-        .store(info.count.unwrap_or(0), Ordering::Relaxed);
 
     let mut tx = pool.begin().await?;
     db::create_stage(&mut tx).await?;
@@ -248,7 +332,7 @@ pub async fn run(
     progress.set_phase("reading");
     let (send, mut recv) = tokio::sync::mpsc::channel::<Msg>(4);
     let reader = {
-        let (mapping, info) = (mapping.clone(), info.clone());
+        let (mapping, info, source) = (mapping.clone(), info.clone(), opened.source.clone());
         tokio::task::spawn_blocking(move || {
             read_rows(&source, &info, &mapping, detection, limits, send)
         })
@@ -302,49 +386,44 @@ pub async fn run(
             problems,
         });
     }
-    lines.sort_by_key(|l| l.feature);
-    let mut counts = Report::count(&lines);
-    let write = match opts.mode {
-        Mode::DryRun => false,
-        Mode::AllOrNothing => counts.rejected == 0,
-        Mode::GoodOnly => true,
-    };
-    let mut committed = false;
-    if write && counts.new + counts.repaired > 0 {
+    let counts = Report::count(&lines);
+    let mut written = 0;
+    if should_write(opts.mode, counts.rejected, counts.new + counts.repaired) {
         progress.set_phase("writing");
         let skip: Vec<i32> = lines
             .iter()
             .filter(|l| matches!(l.outcome, Outcome::Rejected | Outcome::Unchanged))
             .map(|l| l.feature as i32)
             .collect();
-        counts.written = db::write(&mut tx, &skip, opts.user).await? as usize;
+        written = db::write(&mut tx, &skip, opts.user).await? as usize;
         if let Some(s) = &opts.source {
             db::save_mapping(&mut tx, s, &mapping).await?;
         }
         tx.commit().await?;
-        committed = true;
     } else {
         tx.rollback().await?;
     }
     let timings = progress.timings();
     progress.set_phase("done");
     tracing::info!(?timings, "import phases");
-    if lines.len() > LIST_ALL_UP_TO {
-        lines.retain(|l| !l.problems.is_empty());
-    }
-    Ok(Report {
-        file: file_name.to_owned(),
-        format: format.driver().to_owned(),
-        layer: Some(info.name),
-        layers,
-        encoding: encoding.map(|e| format!("{} ({})", e.name, e.why)),
-        crs: detection,
-        columns: info.columns,
-        mapping,
-        counts,
-        committed,
-        features: lines,
-    })
+    let keys = mapping
+        .0
+        .iter()
+        .map(|(m, c)| (m.key().to_owned(), c.clone()))
+        .collect();
+    let committed = written > 0;
+    Ok(opened.report(file_name, keys, lines, written, committed))
+}
+
+/// Whether to write: never in a dry run; all or nothing writes only when nothing was
+/// rejected; and only when there is something new.
+pub(super) fn should_write(mode: Mode, rejected: usize, new: usize) -> bool {
+    new > 0
+        && match mode {
+            Mode::DryRun => false,
+            Mode::AllOrNothing => rejected == 0,
+            Mode::GoodOnly => true,
+        }
 }
 
 /// The reader thread: parses each row and sends batches of staged rows; a row that

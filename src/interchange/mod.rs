@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod encoding;
 pub mod import;
+mod ledger_import;
 pub mod read;
 pub mod scratch;
 pub mod write;

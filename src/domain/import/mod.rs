@@ -3,5 +3,6 @@
 //! can make are in `db::imports`.
 
 pub mod corners;
+pub mod ledger_columns;
 pub mod mapping;
 pub mod report;

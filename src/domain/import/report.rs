@@ -5,8 +5,6 @@ use serde::Serialize;
 use crate::domain::parcel::FieldError;
 use crate::gis::detect::Detection;
 
-use super::mapping::Mapping;
-
 /// Why a feature cannot go in as it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -133,7 +131,8 @@ pub struct Report {
     pub encoding: Option<String>,
     pub crs: Detection,
     pub columns: Vec<String>,
-    pub mapping: Mapping,
+    /// Member → column.
+    pub mapping: std::collections::BTreeMap<String, String>,
     pub counts: Counts,
     /// Whether anything was written: false for a dry run, or when an all-or-nothing
     /// import found a rejected feature.

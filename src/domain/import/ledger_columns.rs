@@ -1,0 +1,122 @@
+//! Columns of an imported file onto a ledger's members: by the member's own name (as our
+//! export writes it), by that name cut to ten bytes (a DBF), or as the user chose; and
+//! cells into the JSON values the ledger's parser reads.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Number, Value};
+
+use super::mapping::Cell;
+use crate::domain::parcel::FieldError;
+
+/// Member → column for the given members.
+pub fn resolve(
+    members: &[&str],
+    columns: &[String],
+    chosen: &[(String, String)],
+) -> Result<BTreeMap<String, String>, FieldError> {
+    let mut out = BTreeMap::new();
+    for (member, column) in chosen {
+        if !members.contains(&member.as_str()) {
+            return Err(FieldError::new(
+                "map",
+                "invalid_mapping",
+                format!(
+                    "'{member}' is not a member of this ledger; use one of {}",
+                    members.join(", ")
+                ),
+            ));
+        }
+        if !columns.contains(column) {
+            return Err(FieldError::new(
+                member.clone(),
+                "unknown_column",
+                format!(
+                    "column '{column}' is not in the file (it has: {})",
+                    columns.join(", ")
+                ),
+            ));
+        }
+        out.insert(member.clone(), column.clone());
+    }
+    for m in members {
+        if out.contains_key(*m) {
+            continue;
+        }
+        let cut: String = m.chars().take(10).collect();
+        let found = columns
+            .iter()
+            .find(|c| c.eq_ignore_ascii_case(m))
+            .or_else(|| columns.iter().find(|c| c.eq_ignore_ascii_case(&cut)));
+        if let Some(c) = found {
+            out.insert((*m).to_owned(), c.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// A cell as the JSON the ledger's parser reads: numbers stay numbers (whole ones as
+/// integers), JSON lists (as our export writes them) become lists, 是/否 and true/false
+/// booleans; an empty cell is absent.
+pub fn value(cell: &Cell) -> Option<Value> {
+    match cell {
+        Cell::Number(n) if n.fract() == 0.0 && n.abs() < 9e15 => Some(Value::from(*n as i64)),
+        Cell::Number(n) => Number::from_f64(*n).map(Value::Number),
+        Cell::Text(s) => {
+            let s = s.trim();
+            match s {
+                "" => None,
+                "true" | "是" => Some(Value::Bool(true)),
+                "false" | "否" => Some(Value::Bool(false)),
+                _ if s.starts_with('[') => {
+                    Some(serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.to_owned())))
+                }
+                _ => Some(Value::String(s.to_owned())),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cols(c: &[&str]) -> Vec<String> {
+        c.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn members_by_name_by_dbf_cut_or_by_choice() {
+        let members = [
+            "owner",
+            "capacity_m3",
+            "baseline_survey_done_on",
+            "substance",
+        ];
+        let c = cols(&["OWNER", "capacity_m", "baseline_s", "物质"]);
+        let chosen = vec![("substance".to_owned(), "物质".to_owned())];
+        let m = resolve(&members, &c, &chosen).expect("resolve");
+        assert_eq!(m["owner"], "OWNER");
+        assert_eq!(m["capacity_m3"], "capacity_m");
+        assert_eq!(m["baseline_survey_done_on"], "baseline_s");
+        assert_eq!(m["substance"], "物质");
+        assert!(resolve(&members, &c, &[("colour".into(), "OWNER".into())]).is_err());
+        assert!(resolve(&members, &c, &[("owner".into(), "nope".into())]).is_err());
+    }
+
+    #[test]
+    fn cells_become_json() {
+        assert_eq!(value(&Cell::Number(12.0)), Some(Value::from(12)));
+        assert_eq!(value(&Cell::Number(1.5)), Some(serde_json::json!(1.5)));
+        assert_eq!(
+            value(&Cell::Text("[\"cd\",\"pb\"]".into())),
+            Some(serde_json::json!(["cd", "pb"]))
+        );
+        assert_eq!(value(&Cell::Text("是".into())), Some(Value::Bool(true)));
+        assert_eq!(value(&Cell::Text("  ".into())), None);
+        assert_eq!(
+            value(&Cell::Text("2024-01-02".into())),
+            Some(Value::from("2024-01-02"))
+        );
+    }
+}

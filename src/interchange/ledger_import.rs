@@ -1,0 +1,165 @@
+//! Importing the rows of a ledger with a geometry (heavy-metal firms, buried tanks, waste
+//! sites, new projects, farmland plots, patrols): each row through the ledger's own parser
+//! and insert, in one transaction. Ledger rows have no natural key, so a row identical to
+//! one already in the ledger (members and geometry) counts as unchanged and is not added
+//! again: re-importing a file changes nothing.
+
+use std::sync::atomic::Ordering;
+
+use serde_json::Map;
+use sqlx::{Acquire, PgPool};
+
+use super::import::{should_write, ImportError, Opened, Options, Progress};
+use crate::db;
+use crate::domain::import::ledger_columns;
+use crate::domain::import::report::{FeatureReport, Outcome, Problem, ProblemKind, Report};
+use crate::domain::ledgers::{parse_shape, Entry, GeometryKind, Ledger, Shape};
+use crate::domain::parcel::FieldError;
+use crate::gis::crs::ToCgcs2000;
+use crate::gis::detect::NoFit;
+use crate::gis::geometry::Limits;
+
+type Parsed = (usize, Result<(Entry, Shape), Vec<Problem>>);
+
+pub(super) async fn run(
+    pool: &PgPool,
+    ledger: Ledger,
+    opened: Opened,
+    file_name: &str,
+    opts: &Options,
+    limits: Limits,
+    progress: &Progress,
+) -> Result<Report, ImportError> {
+    let user = opts.user.ok_or_else(|| {
+        ImportError::Mapping(FieldError::new(
+            "user",
+            "required",
+            "ledger rows record who wrote them: name the importing user",
+        ))
+    })?;
+    let pairs: Vec<(String, String)> = opts
+        .map
+        .iter()
+        .map(|p| {
+            p.split_once('=')
+                .map(|(m, c)| (m.trim().to_owned(), c.trim().to_owned()))
+                .ok_or_else(|| {
+                    ImportError::Mapping(FieldError::new(
+                        "map",
+                        "invalid_mapping",
+                        format!("'{p}' is not member=column"),
+                    ))
+                })
+        })
+        .collect::<Result<_, _>>()?;
+    let columns = ledger_columns::resolve(ledger.fields(), &opened.info.columns, &pairs)
+        .map_err(ImportError::Mapping)?;
+
+    progress.set_phase_pub("reading");
+    let parsed: Vec<Parsed> = {
+        let (source, info, detection) =
+            (opened.source.clone(), opened.info.clone(), opened.detection);
+        let columns = columns.clone();
+        tokio::task::spawn_blocking(move || {
+            let to_cgcs = ToCgcs2000::new(detection.crs)
+                .map_err(|e| ImportError::Crs(NoFit(format!("PROJ: {e}"))))?;
+            let today = crate::clock::today();
+            let mut out = Vec::new();
+            source.read(&info, detection.swap_axes, |row| {
+                let mut props = Map::new();
+                for (member, col) in &columns {
+                    let cell = info
+                        .columns
+                        .iter()
+                        .position(|c| c == col)
+                        .and_then(|i| row.cells.get(i).cloned().flatten());
+                    if let Some(v) = cell.as_ref().and_then(ledger_columns::value) {
+                        props.insert(member.clone(), v);
+                    }
+                }
+                let entry = Entry::parse(ledger, &props, today).map_err(Problem::from_field);
+                let member = ledger.geometry_member();
+                let shape = row
+                    .geometry
+                    .clone()
+                    .map_err(|e| FieldError::new(member, e.code, e.message))
+                    .and_then(|g| parse_shape(ledger.geometry(), member, &g, &to_cgcs, &limits))
+                    .map_err(|e| Problem {
+                        kind: ProblemKind::InvalidGeometry,
+                        ..Problem::from_field(e)
+                    });
+                out.push((
+                    row.index,
+                    match (entry, shape) {
+                        (Ok(e), Ok(s)) => Ok((e, s)),
+                        (e, s) => Err(e.err().into_iter().chain(s.err()).collect()),
+                    },
+                ));
+                true
+            })?;
+            Ok::<_, ImportError>(out)
+        })
+        .await
+        .map_err(|e| ImportError::Interrupted(e.to_string()))??
+    };
+    if parsed.is_empty() {
+        return Err(ImportError::Empty);
+    }
+
+    progress.set_phase_pub("writing");
+    let mut tx = pool.begin().await?;
+    let mut lines = Vec::with_capacity(parsed.len());
+    let mut added = 0usize;
+    for (feature, result) in parsed {
+        progress.done.fetch_add(1, Ordering::Relaxed);
+        let (entry, shape) = match result {
+            Ok(ok) => ok,
+            Err(problems) => {
+                lines.push(line(feature, Outcome::Rejected, problems));
+                continue;
+            }
+        };
+        if shape.kind() == GeometryKind::Area {
+            if let Some(inv) = db::geometry::invalidity(&mut tx, &shape.to_geojson()).await? {
+                let p = Problem {
+                    location: inv.location.map(|(x, y)| [x, y]),
+                    ..Problem::new(ProblemKind::SelfIntersection, inv.reason)
+                };
+                lines.push(line(feature, Outcome::Rejected, vec![p]));
+                continue;
+            }
+        }
+        let mut sp = tx.begin().await?;
+        let (id, _, _) = db::ledgers::insert(&mut sp, &entry, &shape, user).await?;
+        if db::imports::ledger_row_repeats(&mut sp, ledger, id).await? {
+            sp.rollback().await?;
+            lines.push(line(feature, Outcome::Unchanged, vec![]));
+        } else {
+            sp.commit().await?;
+            added += 1;
+            lines.push(line(feature, Outcome::New, vec![]));
+        }
+    }
+    let rejected = lines
+        .iter()
+        .filter(|l| l.outcome == Outcome::Rejected)
+        .count();
+    let written = if should_write(opts.mode, rejected, added) {
+        tx.commit().await?;
+        added
+    } else {
+        tx.rollback().await?;
+        0
+    };
+    progress.set_phase_pub("done");
+    Ok(opened.report(file_name, columns, lines, written, written > 0))
+}
+
+fn line(feature: usize, outcome: Outcome, problems: Vec<Problem>) -> FeatureReport {
+    FeatureReport {
+        feature,
+        code: None,
+        outcome,
+        problems,
+    }
+}
