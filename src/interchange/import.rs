@@ -305,7 +305,6 @@ async fn run_parcels(
 ) -> Result<Report, ImportError> {
     let info = &opened.info;
     let detection = opened.detection;
-    let limits = limits;
     let saved = match &opts.source {
         Some(s) => db::saved_mapping(pool, s).await?,
         None => None,
