@@ -178,24 +178,21 @@ async fn upload(
     let progress = Arc::new(Progress::default());
     let limits = state.config.limits();
     let job_state = state.clone();
-    let (started, ready) = tokio::sync::oneshot::channel::<()>();
+    import::start_job(&state.pool, id, &path, &file_name, &opts)
+        .await
+        .map_err(|e| ApiError::internal(e.to_string()))?;
     tokio::spawn(async move {
         let _scratch = scratch;
-        let pool = job_state.pool.clone();
-        let run = import::run_job(&pool, id, &path, &file_name, &opts, limits, progress);
-        tokio::pin!(run);
-        // Let the handler answer once the job row exists.
-        let mut started = Some(started);
-        let result = loop {
-            tokio::select! {
-                r = &mut run => break r,
-                () = tokio::time::sleep(std::time::Duration::from_millis(20)), if started.is_some() => {
-                    if matches!(db::imports::job(&pool, id).await, Ok(Some(_))) {
-                        if let Some(s) = started.take() { let _ = s.send(()); }
-                    }
-                }
-            }
-        };
+        let result = import::run_started(
+            &job_state.pool,
+            id,
+            &path,
+            &file_name,
+            &opts,
+            limits,
+            progress,
+        )
+        .await;
         if matches!(&result, Ok(r) if r.committed) {
             let layer = match opts.register {
                 Register::Parcels => "parcels",
@@ -207,7 +204,6 @@ async fn upload(
             tracing::info!(%id, error = %e, "import failed");
         }
     });
-    let _ = ready.await;
     let href = format!("/api/imports/{id}");
     let mut res = (
         StatusCode::ACCEPTED,

@@ -164,8 +164,34 @@ pub async fn run_job(
     limits: Limits,
     progress: Arc<Progress>,
 ) -> Result<Report, ImportError> {
+    start_job(pool, id, path, file_name, opts).await?;
+    run_started(pool, id, path, file_name, opts, limits, progress).await
+}
+
+/// Records a job as started (its file's SHA-256, source and user).
+pub async fn start_job(
+    pool: &PgPool,
+    id: Uuid,
+    path: &Path,
+    file_name: &str,
+    opts: &Options,
+) -> Result<(), ImportError> {
     let sha = sha256_of(path).map_err(ReadError::Io)?;
     db::start_job(pool, id, file_name, &sha, opts.source.as_deref(), opts.user).await?;
+    Ok(())
+}
+
+/// Runs a job recorded by [`start_job`], keeping its progress and, at the end, its
+/// status and report.
+pub async fn run_started(
+    pool: &PgPool,
+    id: Uuid,
+    path: &Path,
+    file_name: &str,
+    opts: &Options,
+    limits: Limits,
+    progress: Arc<Progress>,
+) -> Result<Report, ImportError> {
     let ticker = {
         let (pool, progress) = (pool.clone(), progress.clone());
         tokio::spawn(async move {
