@@ -168,6 +168,13 @@ pub async fn run_job(
     run_started(pool, id, path, file_name, opts, limits, progress).await
 }
 
+/// Writes a job's progress (phase, done, total) to its row.
+async fn record_progress(pool: &PgPool, id: Uuid, progress: &Progress) -> Result<(), sqlx::Error> {
+    let total = i64::try_from(progress.total()).ok().filter(|t| *t > 0);
+    let done = i64::try_from(progress.done()).unwrap_or(i64::MAX);
+    db::progress(pool, id, progress.phase(), done, total).await
+}
+
 /// Records a job as started (its file's SHA-256, source and user).
 pub async fn start_job(
     pool: &PgPool,
@@ -198,17 +205,13 @@ pub async fn run_started(
             let mut tick = tokio::time::interval(std::time::Duration::from_millis(500));
             loop {
                 tick.tick().await;
-                let total = i64::try_from(progress.total()).ok().filter(|t| *t > 0);
-                let done = i64::try_from(progress.done()).unwrap_or(i64::MAX);
-                let _ = db::progress(&pool, id, progress.phase(), done, total).await;
+                let _ = record_progress(&pool, id, &progress).await;
             }
         })
     };
     let result = run(pool, path, file_name, opts, limits, &progress).await;
     ticker.abort();
-    let total = i64::try_from(progress.total()).ok().filter(|t| *t > 0);
-    let done = i64::try_from(progress.done()).unwrap_or(i64::MAX);
-    db::progress(pool, id, progress.phase(), done, total).await?;
+    record_progress(pool, id, &progress).await?;
     match &result {
         Ok(report) => {
             let status = match (report.committed, opts.mode) {
