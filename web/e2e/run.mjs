@@ -368,6 +368,46 @@ async function main() {
       return `list ${listBefore.matched} → ${listAfter.matched} (stage) → ${listBoth.matched} (stage and town) → ${listCleared.matched}, next page ${secondPage[0]}…; rendered ${before.length} → ${after.length}; CQL2 "${cql}"`;
     });
 
+    // 3b. "Overdue filings": open filings past their deadline on P and two neighbours (through
+    // the API); the checkbox adds overdue_filing = TRUE to the one CQL2 text, and the list and
+    // the map then hold exactly the parcels /api/filings?status=overdue names.
+    await step('overdue filings filter changes map and list', page, async () => {
+      const [w, s, e, n] = pBox;
+      const near = await api(`/api/parcels?bbox=${w - 0.004},${s - 0.004},${e + 0.004},${n + 0.004}&limit=3`);
+      const withFilings = [...new Set([P, ...near.features.map((f) => f.properties.code)])].slice(0, 3);
+      for (const code of withFilings) {
+        const r = await write('POST', '/api/filings', { parcel: code, kind: 'survey_report', submitter: '示例环境咨询公司', received_on: '2023-01-01', deadline: '2023-06-30' }, 'demo-eco-token');
+        assert(r.status === 201, `filing on ${code}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+      }
+      const overdue = new Set((await api('/api/filings?status=overdue')).filings.map((f) => f.parcel));
+      for (const code of withFilings) assert(overdue.has(code), `${code} is not listed overdue`);
+
+      await page.evaluate((c) => window.__map.jumpTo({ center: c, zoom: 14.3 }), [(w + e) / 2, (s + n) / 2]);
+      await settle(page);
+      const before = await rendered(page, ['parcels-fill']);
+      const listBefore = await listState(page);
+      await page.check('#filters input[name=overdue]');
+      const listAfter = await waitListLoaded(page, listBefore.matched);
+      await settle(page);
+      const cql = await page.textContent('#filters [data-cql]');
+      assert(cql === 'overdue_filing = TRUE', `unexpected CQL2 text: ${cql}`);
+      const codes = await page.$$eval('#list li[data-code]', (els) => els.map((e) => e.dataset.code));
+      assert(Number(listAfter.matched) === overdue.size, `list says ${listAfter.matched}, /api/filings ${overdue.size} parcels`);
+      assert(codes.length === overdue.size && codes.every((c) => overdue.has(c)), `list rows ${codes.join(', ')}`);
+      const after = await rendered(page, ['parcels-fill']);
+      const drawn = new Set(after.map((f) => f.code));
+      assert(after.length < before.length, `rendered parcels ${before.length} → ${after.length}`);
+      assert([...drawn].every((c) => overdue.has(c)), `a parcel without an overdue filing is drawn: ${[...drawn].filter((c) => !overdue.has(c))}`);
+      assert(drawn.has(P), `${P} (overdue) is not drawn`);
+      assert(requests.some((r) => r.url.includes('/tiles/parcels/') && decodeURIComponent(r.url).includes('overdue_filing = TRUE')), 'no tile asked with the overdue filter');
+      await snap(page, 'overdue filings filter');
+      await page.uncheck('#filters input[name=overdue]');
+      const listCleared = await waitListLoaded(page, listAfter.matched);
+      assert(listCleared.matched === listBefore.matched, `cleared list ${listCleared.matched} ≠ ${listBefore.matched}`);
+      await settle(page);
+      return `filings on ${withFilings.join(', ')}; list ${listBefore.matched} → ${listAfter.matched} (= /api/filings?status=overdue parcels), drawn ${before.length} → ${after.length}, all overdue`;
+    });
+
     // 4. The search box flies to a parcel.
     await step('search flies to a parcel', page, async () => {
       const startCentre = await page.evaluate(() => window.__map.getCenter().toArray());

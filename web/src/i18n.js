@@ -17,6 +17,7 @@ const UI = {
   stage_groups: ['阶段组', 'Groups'],
   stages: ['单一阶段', 'Single stages'],
   clear_filters: ['清除筛选', 'Clear'],
+  overdue_filter: ['仅显示有逾期备案的地块', 'Only parcels with an overdue filing'],
   cql_label: ['CQL2 筛选条件（地图与列表共用）', 'CQL2 filter (shared by map and list)'],
   no_filter: ['（无）', '(none)'],
   parcels: ['地块', 'Parcels'],
