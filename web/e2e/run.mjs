@@ -580,6 +580,42 @@ async function main() {
       }
     });
 
+    // 7b'. With a GCJ-02 basemap configured (the settings and the basemap's tiles are answered
+    // in the browser: a 1×1 PNG on this host), the outline and towns come offset like the
+    // tiles: asked with coords=gcj02, and drawn ~0.5 km north-east of their CGCS2000 place.
+    await step('GCJ-02 basemap offsets outline, towns and tiles', page, async () => {
+      if (!geographyServed) return 'skipped: the service has no /api/district or /api/towns';
+      const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+      await page.route('**/api/config', (r) => r.fulfill({ json: { basemap: { url: `${BASE}/e2e-basemap/{z}/{x}/{y}.png`, gcj02: true, attribution: 'e2e' } } }));
+      await page.route('**/e2e-basemap/**', (r) => r.fulfill({ body: png, contentType: 'image/png' }));
+      const seen = requests.length;
+      try {
+        await page.goto('about:blank');
+        await page.goto(`${BASE}/`, { waitUntil: 'domcontentloaded' });
+        await page.waitForFunction(() => window.__firstParcelsIdleMs, null, { timeout: WAIT });
+        await page.waitForFunction(() => window.__map.queryRenderedFeatures({ layers: ['towns-line'] }).length > 0, null, { timeout: WAIT });
+        await settle(page);
+        const asked = requests.slice(seen).map((r) => r.url);
+        assert(asked.some((u) => u.endsWith('/api/towns?coords=gcj02')), 'towns not asked with coords=gcj02');
+        assert(asked.some((u) => u.endsWith('/api/district?coords=gcj02')), 'outline not asked with coords=gcj02');
+        assert(asked.some((u) => u.includes('/tiles/parcels/') && u.includes('coords=gcj02')), 'tiles not asked with coords=gcj02');
+        assert(!asked.some((u) => /\/api\/(towns|district)$/.test(u)), 'an unshifted outline or town layer was asked too');
+        // The towns' source holds what the service sent: compare with the CGCS2000 answer.
+        const shown = await page.evaluate(() => window.__map.getSource('towns').serialize().data);
+        const plain = await api('/api/towns');
+        const first = (g) => (g.type === 'Polygon' ? g.coordinates[0][0] : g.coordinates[0][0][0]);
+        const shifts = plain.features.map((f) => {
+          const g = shown.features.find((x) => x.id === f.id);
+          const [a, b] = [first(f.geometry), first(g.geometry)];
+          return { m: metres(a, b), ne: b[0] > a[0] && b[1] > a[1] };
+        });
+        assert(shifts.length === shown.features.length && shifts.every((x) => x.m > 400 && x.m < 700 && x.ne), `town shifts ${shifts.map((x) => x.m.toFixed(0)).join(', ')} m`);
+        return `outline, towns and tiles asked with coords=gcj02; ${shifts.length} towns drawn ${Math.min(...shifts.map((x) => x.m)).toFixed(0)}–${Math.max(...shifts.map((x) => x.m)).toFixed(0)} m north-east of CGCS2000`;
+      } finally {
+        await page.unrouteAll();
+      }
+    });
+
     // 7c. Sign in and record a lifecycle event: a forbidden one is refused with its rule, an
     // allowed one joins the timeline. A parcel of unknown stage each run (the event moves it on).
     const fresh = (await api('/api/parcels?stage=unknown&limit=1')).features[0];

@@ -19,13 +19,13 @@ async function getJSON(path, { signal } = {}) {
 
 const enc = encodeURIComponent;
 
-/** Absolute URL template of a vector-tile layer, with an optional CQL2 filter. */
-/** Set once a GCJ-02 basemap is configured: every vector tile is then asked for offset. */
+/** Set once a GCJ-02 basemap is configured: every vector tile and geography layer is then asked for offset. */
 let gcj02 = false;
 export function useGcj02(on) {
   gcj02 = on;
 }
 
+/** Absolute URL template of a vector-tile layer, with an optional CQL2 filter. */
 export function tileUrl(layer, filter = '') {
   const params = [];
   if (filter) params.push(`filter=${enc(filter)}`);
@@ -38,9 +38,13 @@ export function tileUrl(layer, filter = '') {
 export const clientConfig = () => getJSON('/api/config');
 
 export const tileJson = (layer) => getJSON(`/tiles/${layer}`);
-/** The district outline (a Feature) and the towns (a FeatureCollection); services before 2026-11-29 lack them. */
-export const district = () => getJSON('/api/district');
-export const towns = () => getJSON('/api/towns');
+/**
+ * The district outline (a Feature) and the towns (a FeatureCollection); services before
+ * 2026-11-29 lack them. With a GCJ-02 basemap they come offset like the tiles.
+ */
+const geoQuery = () => (gcj02 ? '?coords=gcj02' : '');
+export const district = () => getJSON(`/api/district${geoQuery()}`);
+export const towns = () => getJSON(`/api/towns${geoQuery()}`);
 
 /**
  * A page of the parcel list through OGC API Features with the same CQL2 filter as the map.

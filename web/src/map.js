@@ -59,8 +59,8 @@ export function createMap(container, { parcelFilter, onParcelClick }) {
   map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-right');
   map.addControl(new AttributionControl({ compact: true, customAttribution: 'soilreg' }), 'bottom-right');
 
-  loadGeography(map);
-  loadBasemap(map);
+  // The outline and towns wait for the settings: a GCJ-02 basemap asks for them offset.
+  loadBasemap(map).then(() => loadGeography(map));
 
   // First meaningful paint: the first idle with parcels on screen (read by the e2e test).
   const markFirstParcels = () => {
@@ -101,7 +101,8 @@ async function loadGeography(map) {
 
 /**
  * An optional basemap from the service's settings (e.g. Tianditu). When it is in GCJ-02
- * (AMap, Tencent), every vector tile is asked for with the same offset so they line up.
+ * (AMap, Tencent), every vector tile, the outline and the towns are asked for with the
+ * same offset so they line up.
  * Without one, nothing is fetched from outside the service.
  */
 async function loadBasemap(map) {
