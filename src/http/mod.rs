@@ -12,6 +12,7 @@ mod health;
 mod html;
 mod key_units;
 mod ledgers;
+mod me;
 pub mod ogc;
 mod parcels;
 mod plan;
@@ -61,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(geography::router())
         .merge(parcels::router())
+        .merge(me::router())
         .merge(events::router())
         .merge(enterprises::router())
         .merge(sampling::router())

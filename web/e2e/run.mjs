@@ -753,6 +753,83 @@ async function main() {
       return `self_intersection refused with a marker, nothing changed; a ${shift.toFixed(1)} m vertex move saved as version ${after.properties.version}`;
     });
 
+    // 7d''. Drawing a new parcel (planning keeps the register): a crossed shape is refused with
+    // a marker where it crosses and nothing is created; drawn again as a square (closed by a
+    // double-click), with code, name and town, it is created, drawn by the tiles and its panel opens.
+    const drawnCode = `E2E-${Date.now().toString(36).toUpperCase()}`;
+    await step('draw a new parcel', page, async () => {
+      const encD = encodeURIComponent(drawnCode);
+      expectedRefusals.push({ path: '/api/parcels', status: 422 });
+      await page.waitForSelector('#draw [data-draw=start]', { timeout: WAIT });
+      // A stretch inside the district 300 m west of P, drawn in the map's lower right,
+      // clear of the layer panel and the draw box.
+      const [w, s, e, n] = pBox;
+      await page.evaluate((c) => window.__map.jumpTo({ center: c, zoom: 17 }), [w - 0.0035, (s + n) / 2]);
+      await settle(page);
+      const listBefore = Number((await listState(page)).matched);
+      const box = await page.locator('#map').boundingBox();
+      const anchor = [box.width * 0.72, box.height * 0.62];
+      const centre = await page.evaluate(([x, y]) => window.__map.unproject([x, y]).toArray(), anchor);
+      const at = async (dx, dy) => {
+        const p = await page.evaluate((c) => window.__map.project(c), centre);
+        return [box.x + p.x + dx, box.y + p.y + dy];
+      };
+      await page.click('#draw [data-draw=start]');
+      await page.waitForSelector('#draw[data-mode=drawing]', { timeout: WAIT });
+      // A bow-tie: its second and fourth edges cross in the middle.
+      for (const [dx, dy] of [[-60, -60], [60, 60], [60, -60], [-60, 60]]) await page.mouse.click(...(await at(dx, dy)));
+      await page.waitForSelector('#draw [data-vertices="4"]', { timeout: WAIT });
+      await page.click('#draw [data-draw=finish]');
+      await page.waitForSelector('#draw form[name=new-parcel]', { timeout: WAIT });
+      const town = await page.inputValue('#draw select[name=town]');
+      assert(/^110109\d{3}$/.test(town), `the town was not taken from the map: "${town}"`);
+      await page.fill('#draw input[name=code]', drawnCode);
+      await page.fill('#draw input[name=name]', 'e2e 图上新绘地块');
+      await page.selectOption('#draw select[name=planned_use]', '1001');
+      await page.click('#draw form[name=new-parcel] button[type=submit]');
+      await page.waitForSelector('#draw [data-geometry-error]', { timeout: WAIT });
+      const code = await page.getAttribute('#draw [data-geometry-error]', 'data-geometry-error');
+      assert(code === 'self_intersection', `geometry error ${code}`);
+      const markerAt = await page.evaluate(() => {
+        const m = document.querySelector('#map .maplibregl-marker');
+        const r = m?.getBoundingClientRect();
+        return r ? [r.x + r.width / 2, r.y + r.height] : null; // the pin's tip
+      });
+      const middle = await at(0, 0);
+      assert(markerAt && Math.hypot(markerAt[0] - middle[0], markerAt[1] - middle[1]) < 12, `marker at ${markerAt}, the crossing at ${middle}`);
+      assert((await fetch(`${BASE}/api/parcels/${encD}`)).status === 404, 'a refused shape was stored');
+      await snap(page, 'draw refused');
+      // Again, as a square; a double-click on the fourth corner closes it. The form keeps what was typed.
+      await page.click('#draw [data-draw=redraw]');
+      await page.waitForSelector('#draw[data-mode=drawing]', { timeout: WAIT });
+      assert((await page.locator('#map .maplibregl-marker').count()) === 0, 'the error marker stayed');
+      // The form panned the map to keep the crossing in sight: pan back, as a user would.
+      await page.evaluate(([c, a]) => {
+        const m = window.__map;
+        const p = m.project(c);
+        m.panBy([p.x - a[0], p.y - a[1]], { duration: 0 });
+      }, [centre, anchor]);
+      await settle(page);
+      for (const [dx, dy] of [[-60, -60], [60, -60], [60, 60]]) await page.mouse.click(...(await at(dx, dy)));
+      await page.mouse.dblclick(...(await at(-60, 60)));
+      await page.waitForSelector('#draw form[name=new-parcel]', { timeout: WAIT });
+      assert((await page.inputValue('#draw input[name=code]')) === drawnCode, 'the typed code was lost');
+      await page.click('#draw form[name=new-parcel] button[type=submit]');
+      await page.waitForFunction((c) => document.querySelector('#panel')?.dataset.code === c && document.querySelector('#panel h2')?.textContent, drawnCode, { timeout: WAIT });
+      const created = await api(`/api/parcels/${encD}`);
+      const ring = (created.geometry.type === 'Polygon' ? created.geometry.coordinates : created.geometry.coordinates[0])[0];
+      assert(ring.length === 5, `stored ring has ${ring.length} positions (a double-click added one twice?)`);
+      assert(created.properties.town === town && created.properties.planned_use === '1001', `stored ${JSON.stringify(created.properties)}`);
+      const side = Math.sqrt(created.properties.area_m2);
+      await page.waitForFunction((n) => Number(document.querySelector('#list').dataset.matched) === n && document.querySelector('#list').dataset.loading !== 'true', listBefore + 1, { timeout: WAIT });
+      await page.waitForTimeout(200);
+      await settle(page);
+      const codes = (await rendered(page, ['parcels-fill'])).map((f) => f.code);
+      assert(codes.includes(drawnCode), `${drawnCode} is not drawn by the tiles`);
+      assert(!(await page.isVisible('#draw form')), 'the draw form stayed open');
+      return `bow-tie refused (self_intersection, marker at the crossing); ${drawnCode} created in ${town}, ${side.toFixed(0)} m square, on the map, list ${listBefore} → ${listBefore + 1}, panel open`;
+    });
+
     // 7e. A review session for two parcels: created in the page, presented (the arrow key
     // moves to the second parcel and flies there), a conditional approval recorded.
     await step('review session created and a decision recorded', page, async () => {

@@ -121,6 +121,14 @@ export function uploadDocument(file) {
   form.append('file', file);
   return send('POST', '/api/documents', form);
 }
+/** Who the signed-in token is and what it may write: { name, department, role, may: {...} }. */
+export async function me() {
+  const res = await fetch('/api/me', { headers: { Accept: 'application/json', Authorization: `Bearer ${getToken()}` } });
+  if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => null));
+  return res.json();
+}
+/** A new parcel (a Feature); drawn over a GCJ-02 basemap, its positions are GCJ-02 and say so. */
+export const createParcel = (feature) => send('POST', `/api/parcels${gcj02 ? '?crs=gcj02' : ''}`, feature);
 export const patchParcel = (code, version, patch) => send('PATCH', `/api/parcels/${enc(code)}`, patch, { 'If-Match': `"${version}"` });
 export const reviews = () => getJSON('/api/reviews');
 export const review = (id) => getJSON(`/api/reviews/${enc(id)}`);

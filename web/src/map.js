@@ -34,7 +34,8 @@ export function bboxOf(geometry) {
   return box;
 }
 
-export function createMap(container, { parcelFilter, onParcelClick }) {
+/** `ignoreClicks()` true while another tool (drawing a parcel) owns the map's clicks. */
+export function createMap(container, { parcelFilter, onParcelClick, ignoreClicks = () => false }) {
   // (parcelCql is set below, once the map exists)
   const map = new MapLibre({
     container,
@@ -71,6 +72,7 @@ export function createMap(container, { parcelFilter, onParcelClick }) {
   map.on('idle', markFirstParcels);
 
   map.on('click', 'parcels-fill', (e) => {
+    if (ignoreClicks()) return;
     const code = e.features?.[0]?.properties?.code;
     if (code) onParcelClick(code);
   });
@@ -78,7 +80,7 @@ export function createMap(container, { parcelFilter, onParcelClick }) {
     map.on('mouseenter', id, () => (map.getCanvas().style.cursor = 'pointer'));
     map.on('mouseleave', id, () => (map.getCanvas().style.cursor = ''));
   }
-  wirePopups(map);
+  wirePopups(map, ignoreClicks);
   return map;
 }
 
@@ -123,7 +125,7 @@ async function loadBasemap(map) {
   });
 }
 
-function wirePopups(map) {
+function wirePopups(map, ignoreClicks) {
   const hover = new Popup({ closeButton: false, closeOnClick: false, className: 'soilreg-popup', maxWidth: '320px' });
   map.on('mousemove', 'parcel-clusters', (e) => {
     const p = e.features[0].properties;
@@ -141,11 +143,12 @@ function wirePopups(map) {
       .addTo(map);
   });
   for (const id of ['parcel-clusters', 'parcels-fill']) map.on('mouseleave', id, () => hover.remove());
-  map.on('click', 'parcel-clusters', (e) => map.easeTo({ center: e.lngLat, zoom: Math.max(map.getZoom() + 2, 14) }));
+  map.on('click', 'parcel-clusters', (e) => !ignoreClicks() && map.easeTo({ center: e.lngLat, zoom: Math.max(map.getZoom() + 2, 14) }));
 
   // Other layers answer a click with a popup, unless a parcel was clicked: its panel opens instead.
   const info = new Popup({ className: 'soilreg-popup', maxWidth: '340px' });
   map.on('click', (e) => {
+    if (ignoreClicks()) return;
     const visible = (ids) => ids.filter((id) => map.getLayoutProperty(id, 'visibility') !== 'none');
     if (map.queryRenderedFeatures(e.point, { layers: visible(['parcels-fill']) }).length) return;
     const f = map.queryRenderedFeatures(e.point, { layers: visible(POPUP_LAYERS) })[0];
