@@ -870,6 +870,54 @@ async function main() {
       return `session ${id} with ${P} and ${Q.code}; ${Q.code} supply ${verdict}, decision approve_with_conditions (checked via GET /api/reviews/${id})`;
     });
 
+    // 7e'. A decision that writes its event: a transfer the rules refuse records no decision;
+    // fixing the indicators is recorded with the approval and shows in the parcel's timeline.
+    await step('review decision records the matching event', page, async () => {
+      assert(await api(`/api/parcels/${encodeURIComponent(drawnCode)}`).catch(() => null), `no ${drawnCode} (the draw step failed)`);
+      await page.click('#views [data-view=review]');
+      if ((await page.getAttribute('#review', 'data-mode')) === 'present') await page.click('#review [data-rv=back]'); // the last session is still presented
+      await page.waitForSelector('#review[data-mode=list] [data-rv=new]:not([disabled])', { timeout: WAIT });
+      await page.click('#review [data-rv=new]');
+      await page.fill('#review input[name=title]', `e2e 供地会审 ${new Date().toISOString()}`);
+      await page.fill('#review textarea[name=agenda]', drawnCode);
+      await page.click('#review form[name=review] button[type=submit]');
+      await page.waitForFunction((code) => document.querySelector('#review')?.dataset.item === code, drawnCode, { timeout: WAIT });
+      const id = await page.getAttribute('#review', 'data-session');
+      expectedRefusals.push({ path: `/api/reviews/${id}/decisions`, status: 409 });
+      assert(await page.isHidden('#review .decision-event'), 'the event fields show before they are asked for');
+      await page.check('#review input[name=with_event]');
+      assert(await page.isVisible('#review .decision-event'), 'the event fields do not show');
+      assert((await page.inputValue('#review .decision-event select[name=kind]')) === 'indicators_fixed', 'an approval does not suggest indicators_fixed');
+      await page.selectOption('#review .decision-event select[name=kind]', 'right_transferred');
+      await page.click('#review form[name=decision] button[type=submit]');
+      await page.waitForSelector('#review form[name=decision] .refusal[data-rule]', { timeout: WAIT });
+      const rule = await page.getAttribute('#review form[name=decision] .refusal', 'data-rule');
+      const refused = await api(`/api/reviews/${id}`);
+      assert(!refused.agenda[0].decision, 'a decision was recorded although its event was refused');
+      await page.selectOption('#review .decision-event select[name=kind]', 'indicators_fixed');
+      await page.fill('#review .decision-event textarea[name=note]', 'e2e：会审同意，确定规划指标');
+      await page.click('#review form[name=decision] button[type=submit]');
+      await page.waitForSelector('#review [data-decision=approve] ', { timeout: WAIT });
+      await page.waitForSelector('#review [data-event-id]', { timeout: WAIT });
+      const eventId = Number(await page.getAttribute('#review [data-event-id]', 'data-event-id'));
+      const session = await api(`/api/reviews/${id}`);
+      assert(session.agenda[0].decision?.decision === 'approve', `decision ${JSON.stringify(session.agenda[0].decision)}`);
+      const history = await api(`/api/parcels/${encodeURIComponent(drawnCode)}/history`);
+      const ev = history.events.find((e) => e.id === eventId);
+      assert(ev?.kind === 'indicators_fixed', `event #${eventId}: ${JSON.stringify(ev)}`);
+      await snap(page, 'decision with event');
+      await page.click('#review [data-rv=timeline]');
+      await page.waitForFunction(
+        (code) => document.body.dataset.view === 'map' && document.querySelector('#panel')?.dataset.code === code &&
+          document.querySelector('#panel [data-section=history] li.event[data-kind=indicators_fixed]'),
+        drawnCode,
+        { timeout: WAIT },
+      );
+      const text = await page.textContent('#panel [data-section=history]');
+      assert(text.includes('e2e：会审同意，确定规划指标'), 'the event note is not in the timeline');
+      return `${rule} refused → no decision; approve + indicators_fixed recorded as event #${eventId}, shown in ${drawnCode}'s timeline`;
+    });
+
     // 7f. The dashboard draws the safe-utilization rates against their targets; a count
     // clicks through to its parcels on the map and in the list (code IN (…)).
     await step('dashboard renders the rates', page, async () => {

@@ -160,6 +160,11 @@ const review = createReview($('#review'), {
     setSelected(map, feature.properties.code);
     flyToGeometry(map, feature.geometry);
   },
+  onShowParcel: (code) => {
+    setView('map');
+    select(code);
+    refreshParcels(map); // a decision's event may have moved the parcel's stage
+  },
 });
 const dashboard = createDashboard($('#dashboard'), {
   onCodes: (codes, label) => {
@@ -175,12 +180,12 @@ function setView(next) {
   for (const b of document.querySelectorAll('#views [data-view]')) b.classList.toggle('active', b.dataset.view === view);
   $('#review').hidden = view !== 'review';
   $('#dashboard').hidden = view !== 'dashboard';
+  if (view !== 'map') drawTool.cancel(); // a half-drawn shape does not follow into other views
   if (view === 'review') review.open();
   if (view === 'dashboard') dashboard.open();
   if (view === 'map') setSelected(map, panel.current());
   writeHash();
   map.resize();
-  if (view !== 'map') drawTool.cancel(); // a half-drawn shape does not follow into other views
 }
 $('#views').addEventListener('click', (e) => {
   const v = e.target.closest('[data-view]')?.dataset.view;
