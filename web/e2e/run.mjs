@@ -610,7 +610,36 @@ async function main() {
           return { m: metres(a, b), ne: b[0] > a[0] && b[1] > a[1] };
         });
         assert(shifts.length === shown.features.length && shifts.every((x) => x.m > 400 && x.m < 700 && x.ne), `town shifts ${shifts.map((x) => x.m.toFixed(0)).join(', ')} m`);
-        return `outline, towns and tiles asked with coords=gcj02; ${shifts.length} towns drawn ${Math.min(...shifts.map((x) => x.m)).toFixed(0)}–${Math.max(...shifts.map((x) => x.m)).toFixed(0)} m north-east of CGCS2000`;
+        // A shape drawn on this map is GCJ-02: it is sent with crs=gcj02, and the crossing the
+        // service reports (in CGCS2000) is marked where it is on this map, not 0.5 km away.
+        expectedRefusals.push({ path: '/api/parcels?crs=gcj02', status: 422 });
+        await signIn(page, 'demo-planning-token');
+        await page.waitForSelector('#draw [data-draw=start]', { timeout: WAIT });
+        await page.evaluate((c) => window.__map.jumpTo({ center: c, zoom: 17 }), [pBox[0] - 0.0035, (pBox[1] + pBox[3]) / 2]);
+        await settle(page);
+        const box = await page.locator('#map').boundingBox();
+        const mid = [box.x + box.width * 0.72, box.y + box.height * 0.62];
+        const crossing = await page.evaluate(([x, y]) => window.__map.unproject([x, y]).toArray(), [mid[0] - box.x, mid[1] - box.y]);
+        await page.click('#draw [data-draw=start]');
+        for (const [dx, dy] of [[-60, -60], [60, 60], [60, -60], [-60, 60]]) await page.mouse.click(mid[0] + dx, mid[1] + dy);
+        await page.click('#draw [data-draw=finish]');
+        await page.fill('#draw input[name=code]', 'E2E-GCJ-BOWTIE');
+        await page.fill('#draw input[name=name]', 'e2e GCJ-02 自相交');
+        await page.click('#draw form[name=new-parcel] button[type=submit]');
+        await page.waitForSelector('#draw [data-geometry-error=self_intersection]', { timeout: WAIT });
+        assert(requests.slice(seen).some((r) => r.url.endsWith('/api/parcels?crs=gcj02')), 'the shape was not sent with crs=gcj02');
+        // The marker's tip, back on the map (the form may have panned it into sight).
+        const tip = await page.evaluate(() => {
+          const r = document.querySelector('#map .maplibregl-marker')?.getBoundingClientRect();
+          const c = window.__map.getContainer().getBoundingClientRect();
+          return r ? window.__map.unproject([r.x + r.width / 2 - c.x, r.y + r.height - c.y]).toArray() : null;
+        });
+        assert(tip, 'no marker at the crossing');
+        const miss = metres(tip, crossing);
+        assert(miss < 15, `the marker is ${miss.toFixed(0)} m from the crossing drawn on the GCJ-02 map`);
+        await page.click('#draw [data-draw=cancel]');
+        assert((await fetch(`${BASE}/api/parcels/E2E-GCJ-BOWTIE`)).status === 404, 'a refused shape was stored');
+        return `outline, towns and tiles asked with coords=gcj02; ${shifts.length} towns drawn ${Math.min(...shifts.map((x) => x.m)).toFixed(0)}–${Math.max(...shifts.map((x) => x.m)).toFixed(0)} m north-east of CGCS2000; a crossed shape drawn on it sent with crs=gcj02, its marker ${miss.toFixed(1)} m from the crossing`;
       } finally {
         await page.unrouteAll();
       }

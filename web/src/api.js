@@ -24,6 +24,8 @@ let gcj02 = false;
 export function useGcj02(on) {
   gcj02 = on;
 }
+/** Whether the map is in GCJ-02 (a GCJ-02 basemap is configured). */
+export const usesGcj02 = () => gcj02;
 
 /** Absolute URL template of a vector-tile layer, with an optional CQL2 filter. */
 export function tileUrl(layer, filter = '') {

@@ -6,6 +6,7 @@
 // opens and the tiles and list load again (the service dropped the touched tiles).
 import * as api from './api.js';
 import { showGeometryError } from './edit.js';
+import { toGcj02 } from './gcj02.js';
 import { refusalHtml } from './eventform.js';
 import { onLangChange, riskName, t, townName, useName } from './i18n.js';
 import { esc } from './format.js';
@@ -256,8 +257,10 @@ export function createDrawTool(root, { map, onCreated }) {
     } catch (err) {
       const d = err.detail ?? {};
       if (err.status === 422 && (d.field === 'geometry' || t(`geom_${d.code}`) !== `geom_${d.code}`)) {
-        marker = showGeometryError(out, err, map);
-        if (Array.isArray(d.location)) reveal(d.location);
+        // The shape went out in GCJ-02 over such a basemap; the service answers in CGCS2000.
+        const toMap = api.usesGcj02() ? toGcj02 : (p) => p;
+        marker = showGeometryError(out, err, map, toMap);
+        if (Array.isArray(d.location)) reveal(toMap(d.location));
       }
       else out.innerHTML = refusalHtml(err);
       result = out.innerHTML;

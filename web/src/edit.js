@@ -100,15 +100,16 @@ function createVertexEditor(map) {
 
 /**
  * Shows a refused boundary (422) in `out`: what is wrong, in the user's language, and a
- * marker on `map` where the service found it (error.location). Returns the marker, or null.
+ * marker on `map` where the service found it (error.location, CGCS2000; `toMap` moves it
+ * onto the map's coordinates). Returns the marker, or null.
  */
-export function showGeometryError(out, err, map) {
+export function showGeometryError(out, err, map, toMap = (p) => p) {
   const d = err.detail ?? {};
   const known = t(`geom_${d.code}`);
   const what = known === `geom_${d.code}` ? err.message : `${known}${d.location ? ` (${d.location.map((x) => Number(x).toFixed(6)).join(', ')})` : ''}`;
   out.innerHTML = `<p class="error" data-geometry-error="${esc(d.code ?? '')}">${esc(t('geometry_error', { m: what }))}
     <br><span class="muted small">${esc(err.message)} · <code>${esc(d.code ?? '')}</code></span></p>`;
-  return Array.isArray(d.location) ? new Marker({ color: '#c01c28' }).setLngLat(d.location).addTo(map) : null;
+  return Array.isArray(d.location) ? new Marker({ color: '#c01c28' }).setLngLat(toMap(d.location)).addTo(map) : null;
 }
 
 let editor = null; // one boundary editor per map, shared by the panels that open
