@@ -372,3 +372,149 @@ async fn tiles_are_cached_with_etags_and_an_edit_shows_on_the_next_request() {
     assert_ne!(gcj.text, after.text, "GCJ-02 tiles are shifted");
     let _: Value = Value::Null;
 }
+
+/// Codes of `O-00`…`O-11` present in a tile's bytes (each string is stored once per tile).
+fn codes_in(text: &str) -> Vec<String> {
+    (0..12)
+        .map(|i| format!("O-{i:02}"))
+        .filter(|c| text.contains(c.as_str()))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_overdue_filing_filter_selects_exactly_the_parcels_with_an_overdue_filing_in_items_and_tiles(
+) {
+    let app = TestApp::new().await;
+    district(&app).await;
+    let eco = app.token("eco", Role::Editor).await;
+    let file = |code: &str, kind: &str, deadline: &str| json!({"parcel": code, "kind": kind, "submitter": "示例咨询公司", "received_on": "2023-01-01", "deadline": deadline});
+    let mut ids = std::collections::HashMap::new();
+    for (code, kind, deadline) in [
+        ("O-01", "survey_report", "2023-06-30"), // open, past: overdue
+        ("O-04", "soil_transport_plan", "2023-02-01"), // past, but accepted below
+        ("O-04", "periodic_control_report", "2099-06-30"), // open, not yet due
+        ("O-07", "risk_assessment_report", "2023-03-31"), // under review, past: overdue
+        ("O-09", "survey_report", "2023-04-30"), // two overdue: one parcel
+        ("O-09", "periodic_control_report", "2023-05-31"),
+    ] {
+        let r = app
+            .post("/api/filings", &eco, &file(code, kind, deadline))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        ids.insert((code, kind), r.body["id"].as_i64().expect("id"));
+    }
+    let review = |id: i64, status: &str| {
+        let body = json!({"status": status});
+        let eco = eco.clone();
+        let app = &app;
+        async move {
+            let r = app
+                .request(
+                    Method::PATCH,
+                    &format!("/api/filings/{id}"),
+                    Some(&eco),
+                    &[],
+                    Some(&body),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        }
+    };
+    review(ids[&("O-04", "soil_transport_plan")], "accepted").await;
+    review(ids[&("O-07", "risk_assessment_report")], "under_review").await;
+
+    // The register's own answer: the parcels of /api/filings?status=overdue.
+    let listed = app.get("/api/filings?status=overdue").await;
+    let mut expected: Vec<String> = listed.body["filings"]
+        .as_array()
+        .expect("filings")
+        .iter()
+        .map(|f| f["parcel"].as_str().expect("parcel").to_owned())
+        .collect();
+    expected.sort();
+    expected.dedup();
+    assert_eq!(expected, vec!["O-01", "O-07", "O-09"]);
+
+    let items = |q: &str| {
+        format!(
+            "/ogc/collections/parcels/items?limit=100&filter={}",
+            urlencode(q)
+        )
+    };
+    let overdue = app.get(&items("overdue_filing = TRUE")).await;
+    assert_eq!(overdue.status, StatusCode::OK, "{}", overdue.text);
+    assert_eq!(ids_of(&overdue), expected);
+    assert_eq!(
+        overdue.body["numberMatched"], 3,
+        "a parcel with two overdue filings counts once"
+    );
+    let rest = app.get(&items("overdue_filing = false")).await;
+    assert_eq!(ids_of(&rest).len(), 9);
+    assert!(ids_of(&rest).iter().all(|c| !expected.contains(c)));
+    assert_eq!(
+        ids_of(
+            &app.get(&items("overdue_filing = true AND risk = 'high'"))
+                .await
+        ),
+        vec!["O-01"]
+    );
+    assert_eq!(
+        ids_of(
+            &app.get("/ogc/collections/parcels/items?overdue_filing=true")
+                .await
+        ),
+        expected,
+        "the simple property filter agrees"
+    );
+    let bad = app.get(&items("overdue_filing = 'maybe'")).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.body["error"]["field"], "filter");
+    let q = app.get("/ogc/collections/parcels/queryables").await;
+    assert_eq!(q.body["properties"]["overdue_filing"]["type"], "boolean");
+
+    // Tiles with the same filter draw the same parcels (z14: polygons with their codes).
+    let tiles: std::collections::BTreeSet<(u32, u32)> = (0..12)
+        .map(|i| tile_of(14, 116.051 + 0.003 * f64::from(i), 39.901))
+        .collect();
+    let drawn = |filter: &'static str| {
+        let tiles = tiles.clone();
+        let app = &app;
+        async move {
+            let mut codes = Vec::new();
+            for (x, y) in tiles {
+                let r = app
+                    .get(&format!(
+                        "/tiles/parcels/14/{x}/{y}?filter={}",
+                        urlencode(filter)
+                    ))
+                    .await;
+                assert!(
+                    r.status == StatusCode::OK || r.status == StatusCode::NO_CONTENT,
+                    "{}",
+                    r.text
+                );
+                codes.extend(codes_in(&r.text));
+            }
+            codes.sort();
+            codes.dedup();
+            codes
+        }
+    };
+    assert_eq!(drawn("overdue_filing = true").await, expected);
+    assert_eq!(drawn("overdue_filing = false").await, ids_of(&rest));
+
+    // Accepting O-01's report takes it off the map and the list at once (the cached
+    // filtered tiles are dropped by the write).
+    review(ids[&("O-01", "survey_report")], "accepted").await;
+    assert_eq!(
+        ids_of(&app.get(&items("overdue_filing = true")).await),
+        vec!["O-07", "O-09"]
+    );
+    assert_eq!(drawn("overdue_filing = true").await, vec!["O-07", "O-09"]);
+}
+
+fn ids_of(r: &common::Res) -> Vec<String> {
+    let mut v = ids(r);
+    v.sort();
+    v
+}

@@ -471,3 +471,38 @@ async fn coordinates_captured_on_a_gcj02_basemap_are_stored_in_cgcs2000() {
         "{first}"
     );
 }
+
+#[tokio::test]
+async fn me_tells_the_map_which_writes_a_token_may_make() {
+    let app = TestApp::new().await;
+    assert_eq!(app.get("/api/me").await.status, StatusCode::UNAUTHORIZED);
+    for (dept, role, register, soil, land) in [
+        ("planning", Role::Editor, true, false, true),
+        ("eco", Role::Editor, true, true, false),
+        ("housing", Role::Editor, false, false, true),
+        ("planning", Role::Viewer, false, false, false),
+        ("agri", Role::Admin, true, true, true),
+    ] {
+        let token = app.token(dept, role).await;
+        let me = app
+            .request(Method::GET, "/api/me", Some(&token), &[], None)
+            .await;
+        assert_eq!(me.status, StatusCode::OK, "{}", me.text);
+        assert_eq!(me.body["department"], dept);
+        let may = &me.body["may"];
+        assert_eq!(may["edit_register"], register, "{dept} {role:?}");
+        assert_eq!(may["record_soil_event"], soil, "{dept} {role:?}");
+        assert_eq!(may["record_land_event"], land, "{dept} {role:?}");
+        // What /api/me says is what a write finds.
+        let code = format!("ME-{dept}-{role:?}");
+        let res = app
+            .post("/api/parcels", &token, &parcel(&code, 116.1, 39.94))
+            .await;
+        let expected = if register {
+            StatusCode::CREATED
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(res.status, expected, "{dept} {role:?}: {}", res.text);
+    }
+}

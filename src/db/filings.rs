@@ -6,6 +6,17 @@ use time::{Date, OffsetDateTime};
 
 use crate::domain::filing::{FilingKind, FilingStatus};
 
+/// The one definition of an overdue filing, as SQL on a filing `f`: still open (not
+/// accepted) and past its deadline on `$today`, the SQL of the day's date (a placeholder).
+/// The filings list, the scheduled check and the parcels' `overdue_filing` queryable all
+/// expand it, so they cannot disagree.
+macro_rules! overdue_sql {
+    ($today:literal) => {
+        concat!("(f.status <> 'accepted' AND f.deadline < ", $today, ")")
+    };
+}
+pub(crate) use overdue_sql;
+
 /// A filing as the API shows it.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Filing {
@@ -29,12 +40,16 @@ pub struct Filing {
     pub updated_at: OffsetDateTime,
 }
 
-const SELECT: &str = "SELECT f.id, p.code AS parcel, f.kind, f.submitter, f.received_on, f.status, f.reviewer,
-        f.return_reason, f.deadline, coalesce(f.status <> 'accepted' AND f.deadline < $1, false) AS overdue,
+const SELECT: &str = concat!(
+    "SELECT f.id, p.code AS parcel, f.kind, f.submitter, f.received_on, f.status, f.reviewer,
+        f.return_reason, f.deadline, coalesce(",
+    overdue_sql!("$1"),
+    ", false) AS overdue,
         f.overdue_since, f.event_id,
         coalesce((SELECT array_agg(d.sha256 ORDER BY d.sha256) FROM filing_documents d WHERE d.filing_id = f.id), '{}') AS documents,
         f.version, f.created_at, f.updated_at
-   FROM filings f JOIN parcels p ON p.id = f.parcel_id";
+   FROM filings f JOIN parcels p ON p.id = f.parcel_id"
+);
 
 /// A new filing.
 #[derive(Debug, Clone)]
@@ -115,11 +130,12 @@ pub async fn list(
     let sql = format!(
         "{SELECT}
           WHERE ($2::filing_status IS NULL OR f.status = $2)
-            AND (NOT $3 OR (f.status <> 'accepted' AND f.deadline < $1))
+            AND (NOT $3 OR {overdue})
             AND ($4::text IS NULL OR p.code = $4)
             AND ($5::filing_kind IS NULL OR f.kind = $5)
           ORDER BY f.deadline NULLS LAST, f.id
-          LIMIT 1000"
+          LIMIT 1000",
+        overdue = overdue_sql!("$1")
     );
     sqlx::query_as(&sql)
         .bind(today)
@@ -182,12 +198,14 @@ pub async fn set_status(
 #[tracing::instrument(skip(pool))]
 pub async fn mark_overdue(pool: &PgPool, today: Date) -> Result<u64, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let marked: Vec<(i64, i64, String, Date)> = sqlx::query_as(
+    let marked: Vec<(i64, i64, String, Date)> = sqlx::query_as(concat!(
         "UPDATE filings f SET overdue_since = $1
            FROM parcels p
-          WHERE p.id = f.parcel_id AND f.status <> 'accepted' AND f.deadline < $1 AND f.overdue_since IS NULL
-          RETURNING f.id, f.parcel_id, p.code || ' ' || f.kind::text, f.deadline",
-    )
+          WHERE p.id = f.parcel_id AND ",
+        overdue_sql!("$1"),
+        " AND f.overdue_since IS NULL
+          RETURNING f.id, f.parcel_id, p.code || ' ' || f.kind::text, f.deadline"
+    ))
     .bind(today)
     .fetch_all(&mut *tx)
     .await?;

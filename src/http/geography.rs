@@ -1,15 +1,19 @@
 //! `/api/district` and `/api/towns`: the district outline and town boundaries for the map
-//! (synthetic in the demo district; see fixtures/README.md).
+//! (synthetic in the demo district; see fixtures/README.md). `coords=gcj02` offsets them for
+//! an AMap or Tencent basemap, as the tiles and items do.
 
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
+use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde_json::Value;
 
+use super::extract::Params;
 use super::AppState;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
+use crate::gis::gcj02;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -23,18 +27,46 @@ fn geojson(v: Value) -> Response {
     ([(CONTENT_TYPE, "application/geo+json")], v.to_string()).into_response()
 }
 
-async fn district(State(state): State<AppState>) -> ApiResult<Response> {
+/// `coords=gcj02`, the only parameter of the geography endpoints; anything else is 400.
+fn gcj02_requested(uri: &Uri) -> ApiResult<bool> {
+    match Params::from_uri(uri, &["coords"])?.get("coords") {
+        None => Ok(false),
+        Some("gcj02") => Ok(true),
+        Some(_) => Err(ApiError::bad_request(
+            "invalid_parameter",
+            "coords may only be gcj02 (for AMap/Tencent basemaps)",
+        )
+        .with_field("coords")),
+    }
+}
+
+/// Offsets the geometry of a Feature, or of every Feature of a collection, to GCJ-02.
+fn to_gcj02(v: &mut Value) {
+    if let Some(features) = v.get_mut("features").and_then(Value::as_array_mut) {
+        features.iter_mut().for_each(to_gcj02);
+    } else if let Some(g) = v.get_mut("geometry") {
+        gcj02::map_positions(g, &gcj02::to_gcj02);
+    }
+}
+
+async fn district(State(state): State<AppState>, uri: Uri) -> ApiResult<Response> {
+    let gcj = gcj02_requested(&uri)?;
     let v: Option<Value> = sqlx::query_scalar(
         "SELECT json_build_object('type', 'Feature', 'id', 'district', 'geometry', ST_AsGeoJSON(boundary, 6, 0)::json,
                 'properties', json_build_object('name', name, 'synthetic', synthetic)) FROM district WHERE id = 1",
     )
     .fetch_optional(&state.pool)
     .await?;
-    Ok(geojson(v.unwrap_or(Value::Null)))
+    let mut v = v.unwrap_or(Value::Null);
+    if gcj {
+        to_gcj02(&mut v);
+    }
+    Ok(geojson(v))
 }
 
-async fn towns(State(state): State<AppState>) -> ApiResult<Response> {
-    let v: Value = sqlx::query_scalar(
+async fn towns(State(state): State<AppState>, uri: Uri) -> ApiResult<Response> {
+    let gcj = gcj02_requested(&uri)?;
+    let mut v: Value = sqlx::query_scalar(
         "SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
                     'type', 'Feature', 'id', code, 'geometry', ST_AsGeoJSON(boundary, 6, 0)::json,
                     'properties', json_build_object('code', code, 'name_zh', name_zh, 'name_en', name_en, 'synthetic', synthetic))
@@ -43,6 +75,9 @@ async fn towns(State(state): State<AppState>) -> ApiResult<Response> {
     )
     .fetch_one(&state.pool)
     .await?;
+    if gcj {
+        to_gcj02(&mut v);
+    }
     Ok(geojson(v))
 }
 

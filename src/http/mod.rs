@@ -14,6 +14,7 @@ mod html;
 mod imports;
 mod key_units;
 mod ledgers;
+mod me;
 pub mod ogc;
 mod parcels;
 mod plan;
@@ -63,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(geography::router())
         .merge(parcels::router())
+        .merge(me::router())
         .merge(events::router())
         .merge(enterprises::router())
         .merge(sampling::router())

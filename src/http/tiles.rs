@@ -16,6 +16,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 use sqlx::{Postgres, QueryBuilder};
+use time::Date;
 
 use super::extract::Params;
 use super::ogc::{base_url, find, Collection};
@@ -86,10 +87,15 @@ async fn tilejson(
     })))
 }
 
-fn variant_of(filter: Option<&str>, gcj: bool) -> u64 {
+/// The cache variant of a tile: its filter and offset, and for a filtered tile the date,
+/// since a filter may depend on it (`overdue_filing`): yesterday's tile is not today's.
+fn variant_of(filter: Option<&str>, gcj: bool, today: Date) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     filter.hash(&mut h);
     gcj.hash(&mut h);
+    if filter.is_some() {
+        today.hash(&mut h);
+    }
     h.finish()
 }
 
@@ -136,15 +142,16 @@ async fn tile(
             })
         })
         .transpose()?;
+    let today = crate::clock::today();
     let key = TileKey {
         layer: c.id,
         tile: t,
-        variant: variant_of(params.get("filter"), gcj),
+        variant: variant_of(params.get("filter"), gcj, today),
     };
     let (body, etag) = match state.tiles.get(&key) {
         Some(hit) => hit,
         None => {
-            let bytes = render(&state, c, t, filter.as_ref(), gcj).await?;
+            let bytes = render(&state, c, t, filter.as_ref(), gcj, today).await?;
             let body = (!bytes.is_empty()).then(|| bytes::Bytes::from(bytes));
             let etag = etag_of(&key, body.as_deref().unwrap_or_default());
             state.tiles.put(key, body.clone(), etag.clone());
@@ -183,6 +190,7 @@ async fn render(
     t: TileCoord,
     filter: Option<&cql2::Expr>,
     gcj: bool,
+    today: Date,
 ) -> ApiResult<Vec<u8>> {
     let b = t.bounds();
     let (dx, dy) = if gcj { gcj_shift(t) } else { (0.0, 0.0) };
@@ -218,7 +226,7 @@ async fn render(
             minx = b.min_x,
             miny = b.min_y
         ));
-        push_filter(&mut qb, c, filter)?;
+        push_filter(&mut qb, c, filter, today)?;
         qb.push(format!(
             "), mvt AS (SELECT ST_AsMVTGeom(ST_Translate(ST_SetSRID(ST_MakePoint({minx} + (gx + 0.5) * {cell}, {miny} + (gy + 0.5) * {cell}), 3857), {dx}, {dy}),
                                           env.e, 4096, 64, true) AS geom,
@@ -251,7 +259,7 @@ async fn render(
             from = c.from,
             base = c.base_where
         ));
-        push_filter(&mut qb, c, filter)?;
+        push_filter(&mut qb, c, filter, today)?;
         qb.push(format!(") SELECT coalesce(ST_AsMVT(mvt.*, '{}', 4096, 'geom'), '') FROM mvt WHERE geom IS NOT NULL", c.id));
     }
     let bytes: Vec<u8> = qb.build_query_scalar().fetch_one(&state.pool).await?;
@@ -262,10 +270,11 @@ fn push_filter<'a>(
     qb: &mut QueryBuilder<'a, Postgres>,
     c: &Collection,
     filter: Option<&'a cql2::Expr>,
+    today: Date,
 ) -> ApiResult<()> {
     if let Some(expr) = filter {
         qb.push(" AND ");
-        cql2::push_sql(expr, &c.queryables(), 4490, qb).map_err(|e| {
+        cql2::push_sql(expr, &c.queryables(today), 4490, qb).map_err(|e| {
             ApiError::bad_request("invalid_parameter", e.message).with_field("filter")
         })?;
     }

@@ -368,6 +368,46 @@ async function main() {
       return `list ${listBefore.matched} → ${listAfter.matched} (stage) → ${listBoth.matched} (stage and town) → ${listCleared.matched}, next page ${secondPage[0]}…; rendered ${before.length} → ${after.length}; CQL2 "${cql}"`;
     });
 
+    // 3b. "Overdue filings": open filings past their deadline on P and two neighbours (through
+    // the API); the checkbox adds overdue_filing = TRUE to the one CQL2 text, and the list and
+    // the map then hold exactly the parcels /api/filings?status=overdue names.
+    await step('overdue filings filter changes map and list', page, async () => {
+      const [w, s, e, n] = pBox;
+      const near = await api(`/api/parcels?bbox=${w - 0.004},${s - 0.004},${e + 0.004},${n + 0.004}&limit=3`);
+      const withFilings = [...new Set([P, ...near.features.map((f) => f.properties.code)])].slice(0, 3);
+      for (const code of withFilings) {
+        const r = await write('POST', '/api/filings', { parcel: code, kind: 'survey_report', submitter: '示例环境咨询公司', received_on: '2023-01-01', deadline: '2023-06-30' }, 'demo-eco-token');
+        assert(r.status === 201, `filing on ${code}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+      }
+      const overdue = new Set((await api('/api/filings?status=overdue')).filings.map((f) => f.parcel));
+      for (const code of withFilings) assert(overdue.has(code), `${code} is not listed overdue`);
+
+      await page.evaluate((c) => window.__map.jumpTo({ center: c, zoom: 14.3 }), [(w + e) / 2, (s + n) / 2]);
+      await settle(page);
+      const before = await rendered(page, ['parcels-fill']);
+      const listBefore = await listState(page);
+      await page.check('#filters input[name=overdue]');
+      const listAfter = await waitListLoaded(page, listBefore.matched);
+      await settle(page);
+      const cql = await page.textContent('#filters [data-cql]');
+      assert(cql === 'overdue_filing = TRUE', `unexpected CQL2 text: ${cql}`);
+      const codes = await page.$$eval('#list li[data-code]', (els) => els.map((e) => e.dataset.code));
+      assert(Number(listAfter.matched) === overdue.size, `list says ${listAfter.matched}, /api/filings ${overdue.size} parcels`);
+      assert(codes.length === overdue.size && codes.every((c) => overdue.has(c)), `list rows ${codes.join(', ')}`);
+      const after = await rendered(page, ['parcels-fill']);
+      const drawn = new Set(after.map((f) => f.code));
+      assert(after.length < before.length, `rendered parcels ${before.length} → ${after.length}`);
+      assert([...drawn].every((c) => overdue.has(c)), `a parcel without an overdue filing is drawn: ${[...drawn].filter((c) => !overdue.has(c))}`);
+      assert(drawn.has(P), `${P} (overdue) is not drawn`);
+      assert(requests.some((r) => r.url.includes('/tiles/parcels/') && decodeURIComponent(r.url).includes('overdue_filing = TRUE')), 'no tile asked with the overdue filter');
+      await snap(page, 'overdue filings filter');
+      await page.uncheck('#filters input[name=overdue]');
+      const listCleared = await waitListLoaded(page, listAfter.matched);
+      assert(listCleared.matched === listBefore.matched, `cleared list ${listCleared.matched} ≠ ${listBefore.matched}`);
+      await settle(page);
+      return `filings on ${withFilings.join(', ')}; list ${listBefore.matched} → ${listAfter.matched} (= /api/filings?status=overdue parcels), drawn ${before.length} → ${after.length}, all overdue`;
+    });
+
     // 4. The search box flies to a parcel.
     await step('search flies to a parcel', page, async () => {
       const startCentre = await page.evaluate(() => window.__map.getCenter().toArray());
@@ -540,6 +580,71 @@ async function main() {
       }
     });
 
+    // 7b'. With a GCJ-02 basemap configured (the settings and the basemap's tiles are answered
+    // in the browser: a 1×1 PNG on this host), the outline and towns come offset like the
+    // tiles: asked with coords=gcj02, and drawn ~0.5 km north-east of their CGCS2000 place.
+    await step('GCJ-02 basemap offsets outline, towns and tiles', page, async () => {
+      if (!geographyServed) return 'skipped: the service has no /api/district or /api/towns';
+      const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+      await page.route('**/api/config', (r) => r.fulfill({ json: { basemap: { url: `${BASE}/e2e-basemap/{z}/{x}/{y}.png`, gcj02: true, attribution: 'e2e' } } }));
+      await page.route('**/e2e-basemap/**', (r) => r.fulfill({ body: png, contentType: 'image/png' }));
+      const seen = requests.length;
+      try {
+        await page.goto('about:blank');
+        await page.goto(`${BASE}/`, { waitUntil: 'domcontentloaded' });
+        await page.waitForFunction(() => window.__firstParcelsIdleMs, null, { timeout: WAIT });
+        await page.waitForFunction(() => window.__map.queryRenderedFeatures({ layers: ['towns-line'] }).length > 0, null, { timeout: WAIT });
+        await settle(page);
+        const asked = requests.slice(seen).map((r) => r.url);
+        assert(asked.some((u) => u.endsWith('/api/towns?coords=gcj02')), 'towns not asked with coords=gcj02');
+        assert(asked.some((u) => u.endsWith('/api/district?coords=gcj02')), 'outline not asked with coords=gcj02');
+        assert(asked.some((u) => u.includes('/tiles/parcels/') && u.includes('coords=gcj02')), 'tiles not asked with coords=gcj02');
+        assert(!asked.some((u) => /\/api\/(towns|district)$/.test(u)), 'an unshifted outline or town layer was asked too');
+        // The towns' source holds what the service sent: compare with the CGCS2000 answer.
+        const shown = await page.evaluate(() => window.__map.getSource('towns').serialize().data);
+        const plain = await api('/api/towns');
+        const first = (g) => (g.type === 'Polygon' ? g.coordinates[0][0] : g.coordinates[0][0][0]);
+        const shifts = plain.features.map((f) => {
+          const g = shown.features.find((x) => x.id === f.id);
+          const [a, b] = [first(f.geometry), first(g.geometry)];
+          return { m: metres(a, b), ne: b[0] > a[0] && b[1] > a[1] };
+        });
+        assert(shifts.length === shown.features.length && shifts.every((x) => x.m > 400 && x.m < 700 && x.ne), `town shifts ${shifts.map((x) => x.m.toFixed(0)).join(', ')} m`);
+        // A shape drawn on this map is GCJ-02: it is sent with crs=gcj02, and the crossing the
+        // service reports (in CGCS2000) is marked where it is on this map, not 0.5 km away.
+        expectedRefusals.push({ path: '/api/parcels?crs=gcj02', status: 422 });
+        await signIn(page, 'demo-planning-token');
+        await page.waitForSelector('#draw [data-draw=start]', { timeout: WAIT });
+        await page.evaluate((c) => window.__map.jumpTo({ center: c, zoom: 17 }), [pBox[0] - 0.0035, (pBox[1] + pBox[3]) / 2]);
+        await settle(page);
+        const box = await page.locator('#map').boundingBox();
+        const mid = [box.x + box.width * 0.72, box.y + box.height * 0.62];
+        const crossing = await page.evaluate(([x, y]) => window.__map.unproject([x, y]).toArray(), [mid[0] - box.x, mid[1] - box.y]);
+        await page.click('#draw [data-draw=start]');
+        for (const [dx, dy] of [[-60, -60], [60, 60], [60, -60], [-60, 60]]) await page.mouse.click(mid[0] + dx, mid[1] + dy);
+        await page.click('#draw [data-draw=finish]');
+        await page.fill('#draw input[name=code]', 'E2E-GCJ-BOWTIE');
+        await page.fill('#draw input[name=name]', 'e2e GCJ-02 自相交');
+        await page.click('#draw form[name=new-parcel] button[type=submit]');
+        await page.waitForSelector('#draw [data-geometry-error=self_intersection]', { timeout: WAIT });
+        assert(requests.slice(seen).some((r) => r.url.endsWith('/api/parcels?crs=gcj02')), 'the shape was not sent with crs=gcj02');
+        // The marker's tip, back on the map (the form may have panned it into sight).
+        const tip = await page.evaluate(() => {
+          const r = document.querySelector('#map .maplibregl-marker')?.getBoundingClientRect();
+          const c = window.__map.getContainer().getBoundingClientRect();
+          return r ? window.__map.unproject([r.x + r.width / 2 - c.x, r.y + r.height - c.y]).toArray() : null;
+        });
+        assert(tip, 'no marker at the crossing');
+        const miss = metres(tip, crossing);
+        assert(miss < 15, `the marker is ${miss.toFixed(0)} m from the crossing drawn on the GCJ-02 map`);
+        await page.click('#draw [data-draw=cancel]');
+        assert((await fetch(`${BASE}/api/parcels/E2E-GCJ-BOWTIE`)).status === 404, 'a refused shape was stored');
+        return `outline, towns and tiles asked with coords=gcj02; ${shifts.length} towns drawn ${Math.min(...shifts.map((x) => x.m)).toFixed(0)}–${Math.max(...shifts.map((x) => x.m)).toFixed(0)} m north-east of CGCS2000; a crossed shape drawn on it sent with crs=gcj02, its marker ${miss.toFixed(1)} m from the crossing`;
+      } finally {
+        await page.unrouteAll();
+      }
+    });
+
     // 7c. Sign in and record a lifecycle event: a forbidden one is refused with its rule, an
     // allowed one joins the timeline. A parcel of unknown stage each run (the event moves it on).
     const fresh = (await api('/api/parcels?stage=unknown&limit=1')).features[0];
@@ -677,6 +782,83 @@ async function main() {
       return `self_intersection refused with a marker, nothing changed; a ${shift.toFixed(1)} m vertex move saved as version ${after.properties.version}`;
     });
 
+    // 7d''. Drawing a new parcel (planning keeps the register): a crossed shape is refused with
+    // a marker where it crosses and nothing is created; drawn again as a square (closed by a
+    // double-click), with code, name and town, it is created, drawn by the tiles and its panel opens.
+    const drawnCode = `E2E-${Date.now().toString(36).toUpperCase()}`;
+    await step('draw a new parcel', page, async () => {
+      const encD = encodeURIComponent(drawnCode);
+      expectedRefusals.push({ path: '/api/parcels', status: 422 });
+      await page.waitForSelector('#draw [data-draw=start]', { timeout: WAIT });
+      // A stretch inside the district 300 m west of P, drawn in the map's lower right,
+      // clear of the layer panel and the draw box.
+      const [w, s, e, n] = pBox;
+      await page.evaluate((c) => window.__map.jumpTo({ center: c, zoom: 17 }), [w - 0.0035, (s + n) / 2]);
+      await settle(page);
+      const listBefore = Number((await listState(page)).matched);
+      const box = await page.locator('#map').boundingBox();
+      const anchor = [box.width * 0.72, box.height * 0.62];
+      const centre = await page.evaluate(([x, y]) => window.__map.unproject([x, y]).toArray(), anchor);
+      const at = async (dx, dy) => {
+        const p = await page.evaluate((c) => window.__map.project(c), centre);
+        return [box.x + p.x + dx, box.y + p.y + dy];
+      };
+      await page.click('#draw [data-draw=start]');
+      await page.waitForSelector('#draw[data-mode=drawing]', { timeout: WAIT });
+      // A bow-tie: its second and fourth edges cross in the middle.
+      for (const [dx, dy] of [[-60, -60], [60, 60], [60, -60], [-60, 60]]) await page.mouse.click(...(await at(dx, dy)));
+      await page.waitForSelector('#draw [data-vertices="4"]', { timeout: WAIT });
+      await page.click('#draw [data-draw=finish]');
+      await page.waitForSelector('#draw form[name=new-parcel]', { timeout: WAIT });
+      const town = await page.inputValue('#draw select[name=town]');
+      assert(/^110109\d{3}$/.test(town), `the town was not taken from the map: "${town}"`);
+      await page.fill('#draw input[name=code]', drawnCode);
+      await page.fill('#draw input[name=name]', 'e2e 图上新绘地块');
+      await page.selectOption('#draw select[name=planned_use]', '1001');
+      await page.click('#draw form[name=new-parcel] button[type=submit]');
+      await page.waitForSelector('#draw [data-geometry-error]', { timeout: WAIT });
+      const code = await page.getAttribute('#draw [data-geometry-error]', 'data-geometry-error');
+      assert(code === 'self_intersection', `geometry error ${code}`);
+      const markerAt = await page.evaluate(() => {
+        const m = document.querySelector('#map .maplibregl-marker');
+        const r = m?.getBoundingClientRect();
+        return r ? [r.x + r.width / 2, r.y + r.height] : null; // the pin's tip
+      });
+      const middle = await at(0, 0);
+      assert(markerAt && Math.hypot(markerAt[0] - middle[0], markerAt[1] - middle[1]) < 12, `marker at ${markerAt}, the crossing at ${middle}`);
+      assert((await fetch(`${BASE}/api/parcels/${encD}`)).status === 404, 'a refused shape was stored');
+      await snap(page, 'draw refused');
+      // Again, as a square; a double-click on the fourth corner closes it. The form keeps what was typed.
+      await page.click('#draw [data-draw=redraw]');
+      await page.waitForSelector('#draw[data-mode=drawing]', { timeout: WAIT });
+      assert((await page.locator('#map .maplibregl-marker').count()) === 0, 'the error marker stayed');
+      // The form panned the map to keep the crossing in sight: pan back, as a user would.
+      await page.evaluate(([c, a]) => {
+        const m = window.__map;
+        const p = m.project(c);
+        m.panBy([p.x - a[0], p.y - a[1]], { duration: 0 });
+      }, [centre, anchor]);
+      await settle(page);
+      for (const [dx, dy] of [[-60, -60], [60, -60], [60, 60]]) await page.mouse.click(...(await at(dx, dy)));
+      await page.mouse.dblclick(...(await at(-60, 60)));
+      await page.waitForSelector('#draw form[name=new-parcel]', { timeout: WAIT });
+      assert((await page.inputValue('#draw input[name=code]')) === drawnCode, 'the typed code was lost');
+      await page.click('#draw form[name=new-parcel] button[type=submit]');
+      await page.waitForFunction((c) => document.querySelector('#panel')?.dataset.code === c && document.querySelector('#panel h2')?.textContent, drawnCode, { timeout: WAIT });
+      const created = await api(`/api/parcels/${encD}`);
+      const ring = (created.geometry.type === 'Polygon' ? created.geometry.coordinates : created.geometry.coordinates[0])[0];
+      assert(ring.length === 5, `stored ring has ${ring.length} positions (a double-click added one twice?)`);
+      assert(created.properties.town === town && created.properties.planned_use === '1001', `stored ${JSON.stringify(created.properties)}`);
+      const side = Math.sqrt(created.properties.area_m2);
+      await page.waitForFunction((n) => Number(document.querySelector('#list').dataset.matched) === n && document.querySelector('#list').dataset.loading !== 'true', listBefore + 1, { timeout: WAIT });
+      await page.waitForTimeout(200);
+      await settle(page);
+      const codes = (await rendered(page, ['parcels-fill'])).map((f) => f.code);
+      assert(codes.includes(drawnCode), `${drawnCode} is not drawn by the tiles`);
+      assert(!(await page.isVisible('#draw form')), 'the draw form stayed open');
+      return `bow-tie refused (self_intersection, marker at the crossing); ${drawnCode} created in ${town}, ${side.toFixed(0)} m square, on the map, list ${listBefore} → ${listBefore + 1}, panel open`;
+    });
+
     // 7e. A review session for two parcels: created in the page, presented (the arrow key
     // moves to the second parcel and flies there), a conditional approval recorded.
     await step('review session created and a decision recorded', page, async () => {
@@ -715,6 +897,54 @@ async function main() {
       await snap(page, 'review presenting');
       await page.click('#views [data-view=map]');
       return `session ${id} with ${P} and ${Q.code}; ${Q.code} supply ${verdict}, decision approve_with_conditions (checked via GET /api/reviews/${id})`;
+    });
+
+    // 7e'. A decision that writes its event: a transfer the rules refuse records no decision;
+    // fixing the indicators is recorded with the approval and shows in the parcel's timeline.
+    await step('review decision records the matching event', page, async () => {
+      assert(await api(`/api/parcels/${encodeURIComponent(drawnCode)}`).catch(() => null), `no ${drawnCode} (the draw step failed)`);
+      await page.click('#views [data-view=review]');
+      if ((await page.getAttribute('#review', 'data-mode')) === 'present') await page.click('#review [data-rv=back]'); // the last session is still presented
+      await page.waitForSelector('#review[data-mode=list] [data-rv=new]:not([disabled])', { timeout: WAIT });
+      await page.click('#review [data-rv=new]');
+      await page.fill('#review input[name=title]', `e2e 供地会审 ${new Date().toISOString()}`);
+      await page.fill('#review textarea[name=agenda]', drawnCode);
+      await page.click('#review form[name=review] button[type=submit]');
+      await page.waitForFunction((code) => document.querySelector('#review')?.dataset.item === code, drawnCode, { timeout: WAIT });
+      const id = await page.getAttribute('#review', 'data-session');
+      expectedRefusals.push({ path: `/api/reviews/${id}/decisions`, status: 409 });
+      assert(await page.isHidden('#review .decision-event'), 'the event fields show before they are asked for');
+      await page.check('#review input[name=with_event]');
+      assert(await page.isVisible('#review .decision-event'), 'the event fields do not show');
+      assert((await page.inputValue('#review .decision-event select[name=kind]')) === 'indicators_fixed', 'an approval does not suggest indicators_fixed');
+      await page.selectOption('#review .decision-event select[name=kind]', 'right_transferred');
+      await page.click('#review form[name=decision] button[type=submit]');
+      await page.waitForSelector('#review form[name=decision] .refusal[data-rule]', { timeout: WAIT });
+      const rule = await page.getAttribute('#review form[name=decision] .refusal', 'data-rule');
+      const refused = await api(`/api/reviews/${id}`);
+      assert(!refused.agenda[0].decision, 'a decision was recorded although its event was refused');
+      await page.selectOption('#review .decision-event select[name=kind]', 'indicators_fixed');
+      await page.fill('#review .decision-event textarea[name=note]', 'e2e：会审同意，确定规划指标');
+      await page.click('#review form[name=decision] button[type=submit]');
+      await page.waitForSelector('#review [data-decision=approve] ', { timeout: WAIT });
+      await page.waitForSelector('#review [data-event-id]', { timeout: WAIT });
+      const eventId = Number(await page.getAttribute('#review [data-event-id]', 'data-event-id'));
+      const session = await api(`/api/reviews/${id}`);
+      assert(session.agenda[0].decision?.decision === 'approve', `decision ${JSON.stringify(session.agenda[0].decision)}`);
+      const history = await api(`/api/parcels/${encodeURIComponent(drawnCode)}/history`);
+      const ev = history.events.find((e) => e.id === eventId);
+      assert(ev?.kind === 'indicators_fixed', `event #${eventId}: ${JSON.stringify(ev)}`);
+      await snap(page, 'decision with event');
+      await page.click('#review [data-rv=timeline]');
+      await page.waitForFunction(
+        (code) => document.body.dataset.view === 'map' && document.querySelector('#panel')?.dataset.code === code &&
+          document.querySelector('#panel [data-section=history] li.event[data-kind=indicators_fixed]'),
+        drawnCode,
+        { timeout: WAIT },
+      );
+      const text = await page.textContent('#panel [data-section=history]');
+      assert(text.includes('e2e：会审同意，确定规划指标'), 'the event note is not in the timeline');
+      return `${rule} refused → no decision; approve + indicators_fixed recorded as event #${eventId}, shown in ${drawnCode}'s timeline`;
     });
 
     // 7f. The dashboard draws the safe-utilization rates against their targets; a count

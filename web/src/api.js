@@ -19,13 +19,15 @@ async function getJSON(path, { signal } = {}) {
 
 const enc = encodeURIComponent;
 
-/** Absolute URL template of a vector-tile layer, with an optional CQL2 filter. */
-/** Set once a GCJ-02 basemap is configured: every vector tile is then asked for offset. */
+/** Set once a GCJ-02 basemap is configured: every vector tile and geography layer is then asked for offset. */
 let gcj02 = false;
 export function useGcj02(on) {
   gcj02 = on;
 }
+/** Whether the map is in GCJ-02 (a GCJ-02 basemap is configured). */
+export const usesGcj02 = () => gcj02;
 
+/** Absolute URL template of a vector-tile layer, with an optional CQL2 filter. */
 export function tileUrl(layer, filter = '') {
   const params = [];
   if (filter) params.push(`filter=${enc(filter)}`);
@@ -38,9 +40,13 @@ export function tileUrl(layer, filter = '') {
 export const clientConfig = () => getJSON('/api/config');
 
 export const tileJson = (layer) => getJSON(`/tiles/${layer}`);
-/** The district outline (a Feature) and the towns (a FeatureCollection); services before 2026-11-29 lack them. */
-export const district = () => getJSON('/api/district');
-export const towns = () => getJSON('/api/towns');
+/**
+ * The district outline (a Feature) and the towns (a FeatureCollection); services before
+ * 2026-11-29 lack them. With a GCJ-02 basemap they come offset like the tiles.
+ */
+const geoQuery = () => (gcj02 ? '?coords=gcj02' : '');
+export const district = () => getJSON(`/api/district${geoQuery()}`);
+export const towns = () => getJSON(`/api/towns${geoQuery()}`);
 
 /**
  * A page of the parcel list through OGC API Features with the same CQL2 filter as the map.
@@ -117,6 +123,14 @@ export function uploadDocument(file) {
   form.append('file', file);
   return send('POST', '/api/documents', form);
 }
+/** Who the signed-in token is and what it may write: { name, department, role, may: {...} }. */
+export async function me() {
+  const res = await fetch('/api/me', { headers: { Accept: 'application/json', Authorization: `Bearer ${getToken()}` } });
+  if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => null));
+  return res.json();
+}
+/** A new parcel (a Feature); drawn over a GCJ-02 basemap, its positions are GCJ-02 and say so. */
+export const createParcel = (feature) => send('POST', `/api/parcels${gcj02 ? '?crs=gcj02' : ''}`, feature);
 export const patchParcel = (code, version, patch) => send('PATCH', `/api/parcels/${enc(code)}`, patch, { 'If-Match': `"${version}"` });
 export const reviews = () => getJSON('/api/reviews');
 export const review = (id) => getJSON(`/api/reviews/${enc(id)}`);

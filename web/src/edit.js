@@ -98,6 +98,20 @@ function createVertexEditor(map) {
   };
 }
 
+/**
+ * Shows a refused boundary (422) in `out`: what is wrong, in the user's language, and a
+ * marker on `map` where the service found it (error.location, CGCS2000; `toMap` moves it
+ * onto the map's coordinates). Returns the marker, or null.
+ */
+export function showGeometryError(out, err, map, toMap = (p) => p) {
+  const d = err.detail ?? {};
+  const known = t(`geom_${d.code}`);
+  const what = known === `geom_${d.code}` ? err.message : `${known}${d.location ? ` (${d.location.map((x) => Number(x).toFixed(6)).join(', ')})` : ''}`;
+  out.innerHTML = `<p class="error" data-geometry-error="${esc(d.code ?? '')}">${esc(t('geometry_error', { m: what }))}
+    <br><span class="muted small">${esc(err.message)} · <code>${esc(d.code ?? '')}</code></span></p>`;
+  return Array.isArray(d.location) ? new Marker({ color: '#c01c28' }).setLngLat(toMap(d.location)).addTo(map) : null;
+}
+
 let editor = null; // one boundary editor per map, shared by the panels that open
 let marker = null;
 const clearMarker = () => {
@@ -181,11 +195,7 @@ export function createEditForm(root, code, { map, feature, onSaved, onReload }) 
         out().innerHTML = `<div class="conflict" data-conflict="${esc(d.current_version ?? '')}">${esc(t('stale_version', { n: d.current_version ?? '?' }))}
           <div class="form-foot"><button type="button" data-tool-act="reload">${esc(t('reload'))}</button></div></div>`;
       } else if (err.status === 422 && patch.geometry) {
-        const known = t(`geom_${d.code}`);
-        const what = known === `geom_${d.code}` ? err.message : `${known}${d.location ? ` (${d.location.map((x) => Number(x).toFixed(6)).join(', ')})` : ''}`;
-        out().innerHTML = `<p class="error" data-geometry-error="${esc(d.code ?? '')}">${esc(t('geometry_error', { m: what }))}
-          <br><span class="muted small">${esc(err.message)} · <code>${esc(d.code ?? '')}</code></span></p>`;
-        if (Array.isArray(d.location)) marker = new Marker({ color: '#c01c28' }).setLngLat(d.location).addTo(map);
+        marker = showGeometryError(out(), err, map);
       } else out().innerHTML = refusalHtml(err);
     } finally {
       button.disabled = false;

@@ -46,21 +46,41 @@ export function refusalHtml(e) {
   return `<p class="error">${esc(t('write_failed', { m: `${msg ?? e.message}${d.field ? ` (${d.field})` : ''}` }))}</p>`;
 }
 
+/** The payload inputs of an event kind (names `p.<field>`), for any form that records one. */
+export const payloadFields = (kind) =>
+  fieldsOf(kind)
+    .map(([name, type, opts]) =>
+      type === 'select'
+        ? `<label><span>${esc(label(name))}</span><select name="p.${name}">${opts.map((o) => `<option value="${o}">${esc(enumName('outcome', o))}</option>`).join('')}</select></label>`
+        : `<label><span>${esc(label(name))}</span><input name="p.${name}" type="${type}" required${type === 'number' ? ' min="0" step="any"' : ''} /></label>`,
+    )
+    .join('');
+
+/** The payload of an event kind read back from a form's FormData. */
+export function readPayload(kind, data) {
+  const payload = {};
+  for (const [name, type] of fieldsOf(kind)) {
+    const v = data.get(`p.${name}`);
+    if (v !== null && v !== '') payload[name] = type === 'number' ? Number(v) : v;
+  }
+  return payload;
+}
+
+/** The kind, date and payload inputs of an event, for forms that record one alongside something else. */
+export function eventFields(kind) {
+  const kinds = Object.keys(ENUMS.event).filter((k) => k !== 'correction');
+  return `<label><span>${esc(t('kind'))}</span><select name="kind">${kinds.map((k) => `<option value="${k}"${k === kind ? ' selected' : ''}>${esc(enumName('event', k))}</option>`).join('')}</select></label>
+    <label><span>${esc(t('occurred_on'))}</span><input type="date" name="occurred_on" required value="${today()}" max="${today()}" /></label>
+    <div class="payload-fields">${payloadFields(kind)}</div>
+    <label><span>${esc(t('note'))}</span><textarea name="note" rows="2"></textarea></label>`;
+}
+
 /** Draws the form into `root` for parcel `code`; onSaved() after a 201. */
 export function createEventForm(root, code, { onSaved }) {
   const box = document.createElement('details');
   box.className = 'write';
   box.dataset.tool = 'event';
   root.append(box);
-
-  const payloadFields = (kind) =>
-    fieldsOf(kind)
-      .map(([name, type, opts]) =>
-        type === 'select'
-          ? `<label><span>${esc(label(name))}</span><select name="p.${name}">${opts.map((o) => `<option value="${o}">${esc(enumName('outcome', o))}</option>`).join('')}</select></label>`
-          : `<label><span>${esc(label(name))}</span><input name="p.${name}" type="${type}" required${type === 'number' ? ' min="0" step="any"' : ''} /></label>`,
-      )
-      .join('');
 
   const render = () => {
     if (!signedIn()) {
@@ -90,11 +110,7 @@ export function createEventForm(root, code, { onSaved }) {
     const button = form.querySelector('button[type=submit]');
     const data = new FormData(form);
     const kind = data.get('kind');
-    const payload = {};
-    for (const [name, type] of fieldsOf(kind)) {
-      const v = data.get(`p.${name}`);
-      if (v !== null && v !== '') payload[name] = type === 'number' ? Number(v) : v;
-    }
+    const payload = readPayload(kind, data);
     button.disabled = true;
     out.innerHTML = `<p class="muted">${esc(t('saving'))}</p>`;
     try {

@@ -1,15 +1,16 @@
-// The filter form: town, stage, planned use and risk, combined into ONE CQL2 text that
-// the parcel tiles and the parcel list both receive, so the map and the list agree.
+// The filter form: town, stage, planned use, risk and "has an overdue filing", combined
+// into ONE CQL2 text that the parcel tiles and the parcel list both receive, so the map
+// and the list agree.
 import { groupName, riskName, stageName, t, townName, useName, onLangChange } from './i18n.js';
 import { esc } from './format.js';
 import { RISKS, STAGES, STAGE_GROUPS, TOWNS, USE_FILTERS } from './vocab.js';
 
-export const FILTER_KEYS = ['town', 'stage', 'use', 'risk'];
+export const FILTER_KEYS = ['town', 'stage', 'use', 'risk', 'overdue'];
 
 const quote = (v) => `'${String(v).replaceAll("'", "''")}'`;
 
 /** The CQL2 text of a filter state; '' when nothing is chosen. */
-export function toCql({ town, stage, use, risk } = {}) {
+export function toCql({ town, stage, use, risk, overdue } = {}) {
   const parts = [];
   if (town) parts.push(`town = ${quote(town)}`);
   if (stage) {
@@ -18,6 +19,8 @@ export function toCql({ town, stage, use, risk } = {}) {
   }
   if (use) parts.push(`planned_use LIKE ${quote(`${use}%`)}`);
   if (risk) parts.push(`risk = ${quote(risk)}`);
+  // The service's queryable: an open filing past its deadline, as /api/filings?status=overdue.
+  if (overdue) parts.push('overdue_filing = TRUE');
   return parts.join(' AND ');
 }
 
@@ -46,6 +49,8 @@ export function createFilters(root, initial, onChange) {
         <select name="use">${all}${options(USE_FILTERS, useName, state.use)}</select></label>
       <label><span>${esc(t('risk'))}</span>
         <select name="risk">${all}${options(RISKS.map((r) => r.id), riskName, state.risk)}</select></label>
+      <label class="check"><input type="checkbox" name="overdue" value="1"${state.overdue ? ' checked' : ''} />
+        <span>${esc(t('overdue_filter'))}</span></label>
       <div class="filter-foot">
         <button type="button" class="link" data-act="clear">${esc(t('clear_filters'))}</button>
       </div>
@@ -65,7 +70,7 @@ export function createFilters(root, initial, onChange) {
   root.addEventListener('change', (e) => {
     const name = e.target.name;
     if (!FILTER_KEYS.includes(name)) return;
-    state[name] = e.target.value;
+    state[name] = e.target.type === 'checkbox' ? (e.target.checked ? '1' : '') : e.target.value;
     changed();
   });
   root.addEventListener('click', (e) => {

@@ -11,6 +11,7 @@ import { bboxOf, createMap, flyToGeometry, refreshParcels, setGroupVisible, setP
 import { createSignIn, onAuthChange } from './auth.js';
 import { createEventForm } from './eventform.js';
 import { createEditForm } from './edit.js';
+import { createDrawTool } from './draw.js';
 import { createReview } from './review.js';
 import { createDashboard } from './dashboard.js';
 import { esc } from './format.js';
@@ -20,7 +21,11 @@ import { createSearch } from './search.js';
 const $ = (sel) => document.querySelector(sel);
 const initial = Object.fromEntries(new URLSearchParams(location.hash.slice(1)));
 
-const map = createMap($('#map'), { parcelFilter: toCql(initial), onParcelClick: (code) => select(code) });
+const map = createMap($('#map'), {
+  parcelFilter: toCql(initial),
+  onParcelClick: (code) => select(code),
+  ignoreClicks: () => drawTool?.isDrawing() ?? false,
+});
 window.__map = map; // for the end-to-end test and for debugging
 
 let forms = []; // the open parcel's write forms
@@ -57,7 +62,20 @@ const panel = createPanel($('#panel'), {
     ];
   },
 });
-onAuthChange(() => tools().forEach((f) => f.render()));
+// Drawing a new parcel, for users who keep the register; the panel opens on the new parcel.
+const drawTool = createDrawTool($('#draw'), {
+  map,
+  onCreated: (feature) => {
+    refreshParcels(map);
+    list.reload();
+    select(feature.properties.code);
+    flyToGeometry(map, feature.geometry);
+  },
+});
+onAuthChange(() => {
+  tools().forEach((f) => f.render());
+  drawTool.refresh();
+});
 createSignIn($('#signin'));
 
 const list = createList($('#list'), {
@@ -142,6 +160,11 @@ const review = createReview($('#review'), {
     setSelected(map, feature.properties.code);
     flyToGeometry(map, feature.geometry);
   },
+  onShowParcel: (code) => {
+    setView('map');
+    select(code);
+    refreshParcels(map); // a decision's event may have moved the parcel's stage
+  },
 });
 const dashboard = createDashboard($('#dashboard'), {
   onCodes: (codes, label) => {
@@ -157,6 +180,7 @@ function setView(next) {
   for (const b of document.querySelectorAll('#views [data-view]')) b.classList.toggle('active', b.dataset.view === view);
   $('#review').hidden = view !== 'review';
   $('#dashboard').hidden = view !== 'dashboard';
+  if (view !== 'map') drawTool.cancel(); // a half-drawn shape does not follow into other views
   if (view === 'review') review.open();
   if (view === 'dashboard') dashboard.open();
   if (view === 'map') setSelected(map, panel.current());

@@ -34,7 +34,8 @@ export function bboxOf(geometry) {
   return box;
 }
 
-export function createMap(container, { parcelFilter, onParcelClick }) {
+/** `ignoreClicks()` true while another tool (drawing a parcel) owns the map's clicks. */
+export function createMap(container, { parcelFilter, onParcelClick, ignoreClicks = () => false }) {
   // (parcelCql is set below, once the map exists)
   const map = new MapLibre({
     container,
@@ -59,8 +60,8 @@ export function createMap(container, { parcelFilter, onParcelClick }) {
   map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-right');
   map.addControl(new AttributionControl({ compact: true, customAttribution: 'soilreg' }), 'bottom-right');
 
-  loadGeography(map);
-  loadBasemap(map);
+  // The outline and towns wait for the settings: a GCJ-02 basemap asks for them offset.
+  loadBasemap(map).then(() => loadGeography(map));
 
   // First meaningful paint: the first idle with parcels on screen (read by the e2e test).
   const markFirstParcels = () => {
@@ -71,6 +72,7 @@ export function createMap(container, { parcelFilter, onParcelClick }) {
   map.on('idle', markFirstParcels);
 
   map.on('click', 'parcels-fill', (e) => {
+    if (ignoreClicks()) return;
     const code = e.features?.[0]?.properties?.code;
     if (code) onParcelClick(code);
   });
@@ -78,7 +80,7 @@ export function createMap(container, { parcelFilter, onParcelClick }) {
     map.on('mouseenter', id, () => (map.getCanvas().style.cursor = 'pointer'));
     map.on('mouseleave', id, () => (map.getCanvas().style.cursor = ''));
   }
-  wirePopups(map);
+  wirePopups(map, ignoreClicks);
   return map;
 }
 
@@ -101,7 +103,8 @@ async function loadGeography(map) {
 
 /**
  * An optional basemap from the service's settings (e.g. Tianditu). When it is in GCJ-02
- * (AMap, Tencent), every vector tile is asked for with the same offset so they line up.
+ * (AMap, Tencent), every vector tile, the outline and the towns are asked for with the
+ * same offset so they line up.
  * Without one, nothing is fetched from outside the service.
  */
 async function loadBasemap(map) {
@@ -122,7 +125,7 @@ async function loadBasemap(map) {
   });
 }
 
-function wirePopups(map) {
+function wirePopups(map, ignoreClicks) {
   const hover = new Popup({ closeButton: false, closeOnClick: false, className: 'soilreg-popup', maxWidth: '320px' });
   map.on('mousemove', 'parcel-clusters', (e) => {
     const p = e.features[0].properties;
@@ -140,11 +143,12 @@ function wirePopups(map) {
       .addTo(map);
   });
   for (const id of ['parcel-clusters', 'parcels-fill']) map.on('mouseleave', id, () => hover.remove());
-  map.on('click', 'parcel-clusters', (e) => map.easeTo({ center: e.lngLat, zoom: Math.max(map.getZoom() + 2, 14) }));
+  map.on('click', 'parcel-clusters', (e) => !ignoreClicks() && map.easeTo({ center: e.lngLat, zoom: Math.max(map.getZoom() + 2, 14) }));
 
   // Other layers answer a click with a popup, unless a parcel was clicked: its panel opens instead.
   const info = new Popup({ className: 'soilreg-popup', maxWidth: '340px' });
   map.on('click', (e) => {
+    if (ignoreClicks()) return;
     const visible = (ids) => ids.filter((id) => map.getLayoutProperty(id, 'visibility') !== 'none');
     if (map.queryRenderedFeatures(e.point, { layers: visible(['parcels-fill']) }).length) return;
     const f = map.queryRenderedFeatures(e.point, { layers: visible(POPUP_LAYERS) })[0];

@@ -1,21 +1,28 @@
 // 会审 / Review sessions: the list, a new session (agenda typed or taken from the list),
 // and a presenting mode that steps through the agenda (buttons or ← →), flying to each
-// parcel with its key facts and supply check, and records a decision for it.
+// parcel with its key facts and supply check, and records a decision for it — optionally
+// with the matching lifecycle or land event, recorded in the same transaction (refused by
+// the rules → no decision either).
 import * as api from './api.js';
 import { signedIn } from './auth.js';
-import { refusalHtml } from './eventform.js';
+import { eventFields, payloadFields, readPayload, refusalHtml } from './eventform.js';
 import { enumName, getLang, onLangChange, riskName, stageName, t, townName, useName } from './i18n.js';
 import { esc, formatArea, formatDate, formatDateTime } from './format.js';
 import { STAGES } from './vocab.js';
 
 const DECISIONS = ['approve', 'approve_with_conditions', 'defer', 'reject'];
+/** The event a decision most often writes: an approval fixes the planning indicators for supply. */
+const SUGGESTED_EVENT = { approve: 'indicators_fixed', approve_with_conditions: 'indicators_fixed', defer: 'survey_started', reject: 'suspicion_raised' };
 const colon = () => (getLang() === 'en' ? ': ' : '：');
 const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
 const chip = (stage) => `<span class="chip" style="--c:${STAGES.find((s) => s.id === stage)?.color ?? '#888'}">${esc(stageName(stage))}</span>`;
 const splitList = (text, sep = /[\s,，、;；]+/) => text.split(sep).map((x) => x.trim()).filter(Boolean);
 
-/** The review view in `root`. onPresent(feature) flies the map to an agenda item. */
-export function createReview(root, { listCodes, onPresent }) {
+/**
+ * The review view in `root`. onPresent(feature) flies the map to an agenda item;
+ * onShowParcel(code) opens a parcel's panel (its timeline) on the map.
+ */
+export function createReview(root, { listCodes, onPresent, onShowParcel = () => {} }) {
   let mode = 'list'; // list | new | present
   let sessions = null;
   let session = null; // GET /api/reviews/{id}
@@ -130,6 +137,8 @@ export function createReview(root, { listCodes, onPresent }) {
       ${signedIn() ? `<form class="write-form" name="decision">
         <label><span>${esc(t('decision'))}</span><select name="decision">${DECISIONS.map((x) => `<option value="${x}">${esc(t(`dec_${x}`))}</option>`).join('')}</select></label>
         <label><span>${esc(t('conditions'))}</span><textarea name="conditions" rows="2"></textarea></label>
+        <label class="check"><input type="checkbox" name="with_event" /> <span>${esc(t('decision_with_event'))}</span></label>
+        <fieldset class="decision-event" hidden disabled><legend>${esc(t('decision_event'))}</legend>${eventFields(SUGGESTED_EVENT.approve)}</fieldset>
         <div class="form-foot"><button type="submit">${esc(t('record_decision'))}</button></div>
         <div class="write-result" aria-live="polite">${result}</div></form>` : `<p class="muted">${esc(t('sign_in_to_write'))}</p>`}
       <p class="form-foot"><a href="${esc(api.minutesUrl(session.id, 'html'))}" target="_blank" rel="noopener">${esc(t('minutes_html'))}</a>
@@ -151,6 +160,18 @@ export function createReview(root, { listCodes, onPresent }) {
     if (act === 'prev') step(-1);
     if (act === 'next') step(1);
     if (act === 'from-list') root.querySelector('textarea[name=agenda]').value = listCodes().join('\n');
+    if (act === 'timeline') onShowParcel(b.dataset.code);
+  });
+  root.addEventListener('change', (e) => {
+    const form = e.target.closest('form[name=decision]');
+    if (!form) return;
+    const box = form.querySelector('.decision-event');
+    if (e.target.name === 'with_event') box.hidden = box.disabled = !e.target.checked;
+    if (e.target.name === 'decision' && !form.elements.with_event.checked) {
+      form.elements.kind.value = SUGGESTED_EVENT[e.target.value];
+      box.querySelector('.payload-fields').innerHTML = payloadFields(form.elements.kind.value);
+    }
+    if (e.target.name === 'kind') box.querySelector('.payload-fields').innerHTML = payloadFields(e.target.value);
   });
   root.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -171,8 +192,16 @@ export function createReview(root, { listCodes, onPresent }) {
       } else {
         const item = session.agenda[index];
         const decision = { parcel: item.parcel, decision: data.get('decision'), conditions: data.get('conditions') || null };
-        await api.decide(session.id, decision);
-        await present(session.id, index, `<p class="ok" data-saved="true">${esc(t('saved'))}</p>`);
+        if (data.get('with_event')) {
+          const kind = data.get('kind');
+          decision.event = { kind, occurred_on: data.get('occurred_on'), payload: readPayload(kind, data), note: data.get('note') || null, documents: [] };
+        }
+        const { body } = await api.decide(session.id, decision);
+        const withEvent = body?.event_id
+          ? `<p class="small" data-event-id="${esc(body.event_id)}">${esc(t('decision_event_recorded', { kind: enumName('event', decision.event.kind), id: body.event_id }))}
+              <button type="button" class="link" data-rv="timeline" data-code="${esc(item.parcel)}">${esc(t('show_timeline'))}</button></p>`
+          : '';
+        await present(session.id, index, `<p class="ok" data-saved="true">${esc(t('saved'))}</p>${withEvent}`);
       }
     } catch (err) {
       result = refusalHtml(err);

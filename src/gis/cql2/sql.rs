@@ -13,7 +13,7 @@
 use sqlx::{Postgres, QueryBuilder};
 
 use super::coerce::{self, Value, Values};
-use super::queryables::GEOMETRY;
+use super::queryables::{Sql, GEOMETRY};
 use super::{Expr, GeomKind, ParseError, QType, Queryables, MAX_DEPTH};
 
 /// Deepest `Expr` accepted; parsed filters stay well within it (each level
@@ -26,28 +26,28 @@ enum Node {
     Or(Vec<Node>),
     Not(Box<Node>),
     Compare {
-        sql: &'static str,
+        sql: Sql,
         op: &'static str,
         value: Value,
     },
     Like {
-        sql: &'static str,
+        sql: Sql,
         pattern: String,
         negated: bool,
     },
     Between {
-        sql: &'static str,
+        sql: Sql,
         low: Value,
         high: Value,
         negated: bool,
     },
     In {
-        sql: &'static str,
+        sql: Sql,
         values: Values,
         negated: bool,
     },
     IsNull {
-        sql: &'static str,
+        sql: Sql,
         negated: bool,
     },
     Spatial(Spatial),
@@ -89,15 +89,14 @@ pub fn push_sql<'a>(
     Ok(())
 }
 
-fn lookup(q: &Queryables, prop: &str) -> Result<(&'static str, QType), ParseError> {
-    q.get(prop).ok_or_else(|| {
-        let message = if prop == GEOMETRY {
-            "property 'geometry' can only be used in spatial operators and IS NULL".to_owned()
-        } else {
-            format!("unknown property '{prop}'")
-        };
-        ParseError::new(0, message)
-    })
+fn lookup(q: &Queryables, prop: &str) -> Result<(Sql, QType), ParseError> {
+    if prop == GEOMETRY && q.get(prop).is_none() {
+        return Err(ParseError::new(
+            0,
+            "property 'geometry' can only be used in spatial operators and IS NULL",
+        ));
+    }
+    q.sql(prop)
 }
 
 fn resolve(expr: &Expr, q: &Queryables, srid: i32, depth: usize) -> Result<Node, ParseError> {
@@ -196,11 +195,10 @@ fn resolve(expr: &Expr, q: &Queryables, srid: i32, depth: usize) -> Result<Node,
 }
 
 /// The column an IS NULL tests: any queryable, the geometry included.
-fn nullable(q: &Queryables, prop: &str) -> Result<&'static str, ParseError> {
+fn nullable(q: &Queryables, prop: &str) -> Result<Sql, ParseError> {
     match q.get(prop) {
-        Some((sql, _)) => Ok(sql),
-        None if prop == GEOMETRY => Ok(q.geometry_sql()),
-        None => Err(ParseError::new(0, format!("unknown property '{prop}'"))),
+        None if prop == GEOMETRY => Ok(Sql::Plain(q.geometry_sql())),
+        _ => q.sql(prop).map(|(sql, _)| sql),
     }
 }
 
@@ -231,7 +229,9 @@ fn emit(node: Node, qb: &mut QueryBuilder<'_, Postgres>) {
             qb.push(if b { "TRUE" } else { "FALSE" });
         }
         Node::Compare { sql, op, value } => {
-            qb.push("(").push(sql).push(" ").push(op).push(" ");
+            qb.push("(");
+            sql.push(qb);
+            qb.push(" ").push(op).push(" ");
             bind(value, qb);
             qb.push(")");
         }
@@ -241,7 +241,9 @@ fn emit(node: Node, qb: &mut QueryBuilder<'_, Postgres>) {
             negated,
         } => {
             let op = if negated { " NOT LIKE " } else { " LIKE " };
-            qb.push("(").push(sql).push(op).push_bind(pattern).push(")");
+            qb.push("(");
+            sql.push(qb);
+            qb.push(op).push_bind(pattern).push(")");
         }
         Node::Between {
             sql,
@@ -254,7 +256,9 @@ fn emit(node: Node, qb: &mut QueryBuilder<'_, Postgres>) {
             } else {
                 " BETWEEN "
             };
-            qb.push("(").push(sql).push(op);
+            qb.push("(");
+            sql.push(qb);
+            qb.push(op);
             bind(low, qb);
             qb.push(" AND ");
             bind(high, qb);
@@ -266,7 +270,8 @@ fn emit(node: Node, qb: &mut QueryBuilder<'_, Postgres>) {
             negated,
         } => {
             qb.push(if negated { "(NOT (" } else { "(" });
-            qb.push(sql).push(" = ANY(");
+            sql.push(qb);
+            qb.push(" = ANY(");
             bind_array(values, qb);
             qb.push(if negated { ")))" } else { "))" });
         }
@@ -276,7 +281,9 @@ fn emit(node: Node, qb: &mut QueryBuilder<'_, Postgres>) {
             } else {
                 " IS NULL)"
             };
-            qb.push("(").push(sql).push(test);
+            qb.push("(");
+            sql.push(qb);
+            qb.push(test);
         }
         Node::Spatial(spatial) => emit_spatial(spatial, qb),
     }

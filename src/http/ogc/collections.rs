@@ -1,5 +1,8 @@
 //! The collections the OGC API serves: each a table, its key, geometry, properties and queryables.
 
+use time::Date;
+
+use crate::db::filings::overdue_sql;
 use crate::gis::cql2::{QType, Queryables};
 
 /// One collection: trusted SQL fragments (never built from input).
@@ -25,14 +28,25 @@ pub struct Collection {
 }
 
 impl Collection {
-    pub fn queryables(&self) -> Queryables {
+    /// The queryables of a request made on `today` (Beijing's date), which the
+    /// date-dependent ones (`overdue_filing`) are evaluated on.
+    pub fn queryables(&self, today: Date) -> Queryables {
         self.queryables
             .iter()
             .fold(Queryables::new(self.geom, 4490), |q, (name, sql, ty)| {
                 q.with(name, sql, *ty)
             })
+            .on(today)
     }
 }
+
+/// A parcel with at least one filing overdue on the request's date: the definition of
+/// `/api/filings?status=overdue`, with the date bound as a parameter.
+const OVERDUE_FILING: &str = concat!(
+    "EXISTS (SELECT 1 FROM filings f WHERE f.parcel_id = p.id AND ",
+    overdue_sql!("{today}"),
+    ")"
+);
 
 const PARCEL_PROPS: &str = "json_build_object('code', p.code, 'name', p.name, 'town', p.town, 'address', p.address,
     'current_use', p.current_use, 'planned_use', p.planned_use, 'gb36600_class', p.gb36600_class,
@@ -86,6 +100,7 @@ pub const COLLECTIONS: &[Collection] = &[
             ("stage", "p.stage::text", QType::Text),
             ("area_m2", "p.area_m2", QType::Number),
             ("updated_at", "p.updated_at", QType::Timestamp),
+            ("overdue_filing", OVERDUE_FILING, QType::Boolean),
         ],
     },
     Collection {

@@ -233,14 +233,18 @@ fn push_where<'a>(
             qb.push(format!(" AND {col} <= ")).push_bind(t);
         }
     }
-    for (name, sql, _) in c.queryables {
+    let queryables = c.queryables(crate::clock::today());
+    for (name, _, _) in c.queryables {
         if let Some(v) = params.get(name) {
-            qb.push(format!(" AND {sql}::text = ")).push_bind(v);
+            qb.push(" AND ");
+            queryables
+                .push_equals_text(name, v, qb)
+                .map_err(|e| bad(name, &e.message))?;
         }
     }
     if let Some(expr) = filter {
         qb.push(" AND ");
-        cql2::push_sql(expr, &c.queryables(), filter_srid, qb)
+        cql2::push_sql(expr, &queryables, filter_srid, qb)
             .map_err(|e| bad("filter", &e.message))?;
     }
     Ok(())

@@ -3,7 +3,7 @@ use time::macros::{date, datetime};
 
 use super::super::coerce::{value, values, Value, Values};
 use super::super::{push_sql, Expr, Literal, QType, Queryables};
-use super::{compile, compile_err, parcels, parse_ok, text, try_compile};
+use super::{assert_placeholders, compile, compile_err, parcels, parse_ok, text, try_compile};
 
 #[test]
 fn comparisons_compile_to_the_column_the_operator_and_a_placeholder() {
@@ -253,4 +253,36 @@ fn queryables_replace_a_name_added_twice_and_list_in_order() {
     let names: Vec<_> = q.names().collect();
     assert_eq!(names, vec![("a", QType::Number), ("b", QType::Integer)]);
     assert_eq!((q.geometry_sql(), q.geometry_srid()), ("g", 4490));
+}
+
+#[test]
+fn a_queryable_that_depends_on_the_date_binds_it_and_is_refused_without_it() {
+    let overdue =
+        "EXISTS (SELECT 1 FROM filings f WHERE f.parcel_id = p.id AND f.deadline < {today})";
+    let q = parcels().with("overdue", overdue, QType::Boolean);
+    let today = date!(2024 - 03 - 01);
+    let dated = q.clone().on(today);
+    let c = try_compile("overdue = TRUE AND town = 'x'", &dated, 4326).expect("compiles");
+    assert_placeholders(&c);
+    assert_eq!(c.params, 3, "the date, TRUE and 'x' are bound: {}", c.sql);
+    assert!(
+        !c.sql.contains("{today}") && !c.sql.contains("2024"),
+        "{}",
+        c.sql
+    );
+    for text in [
+        "overdue IS NULL",
+        "NOT overdue = false",
+        "overdue IN (true)",
+    ] {
+        let c = try_compile(text, &dated, 4326).expect("compiles");
+        assert_placeholders(&c);
+        assert!(!c.sql.contains("{today}"), "{text}: {}", c.sql);
+    }
+    let e = try_compile("overdue = TRUE", &q, 4326).expect_err("no date given");
+    assert!(e.message.contains("depends on the date"), "{}", e.message);
+    assert!(
+        try_compile("town = 'x'", &q, 4326).is_ok(),
+        "other properties need no date"
+    );
 }
