@@ -660,6 +660,19 @@ async fn the_api_runs_an_import_as_a_job_and_saves_the_mapping_per_source() {
         (bad.status, bad.error_code()),
         (StatusCode::UNPROCESSABLE_ENTITY, "invalid_value")
     );
+    let (ct, body) = multipart("f.exe", &bytes, &[]);
+    let exe = Request::builder()
+        .method("POST")
+        .uri("/api/imports")
+        .header("authorization", format!("Bearer {editor}"))
+        .header("content-type", ct)
+        .body(Body::from(body))
+        .expect("req");
+    let res = app.send(exe).await;
+    assert_eq!(
+        (res.status, res.error_code()),
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_file_type")
+    );
     let bad = app.send(post(&editor, &[("map", "colour=图斑号")])).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 

@@ -149,6 +149,14 @@ async fn upload(
         let name = field.name().unwrap_or_default().to_owned();
         if name == "file" {
             let file_name = clean_filename(field.file_name().unwrap_or("upload"));
+            if !crate::interchange::read::readable_name(&file_name) {
+                return Err(ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_file_type",
+                    "upload a .zip of a Shapefile, a .gpkg, .geojson/.json or .csv",
+                )
+                .with_field("file"));
+            }
             let bytes = field.bytes().await.map_err(multipart_err)?;
             if bytes.is_empty() {
                 return Err(unprocessable("file", "empty_file", "the file is empty"));

