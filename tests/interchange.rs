@@ -833,3 +833,48 @@ async fn ledger_rows_with_a_geometry_round_trip_and_do_not_repeat() {
         .expect("row");
     assert_eq!(finding, "发现少量建筑垃圾倾倒");
 }
+
+#[tokio::test]
+async fn a_table_of_point_coordinates_fills_a_point_ledger() {
+    let app = TestApp::new().await;
+    let keeper = app.token("110109004", Role::Editor).await;
+    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE name = $1")
+        .bind(format!("user-{keeper}"))
+        .fetch_one(&app.pool)
+        .await
+        .expect("user");
+    let dir = Dir::new();
+    // Degrees in 经度/纬度, and survey coordinates (X is the northing) in CM 117°E.
+    let to = proj::Proj::new_known_crs("EPSG:4490", "EPSG:4548", None).expect("proj");
+    let (e, n) = to.convert((116.01, 39.96)).expect("convert");
+    let files = [
+        ("deg.csv", "patrolled_on,patroller,town,finding,follow_up,经度,纬度\n2023-05-10,王五,110109004,发现倾倒,已通知清运,116.0,39.95\n".to_owned(), Crs::Cgcs2000, false),
+        ("gk.csv", format!("patrolled_on,patroller,town,finding,X坐标,Y坐标\n2023-06-01,赵六,110109004,未见异常,{n:.3},{e:.3}\n"), Crs::Cm117, true),
+    ];
+    for (name, text, crs, swapped) in files {
+        let path = dir.path(name);
+        std::fs::write(&path, text).expect("csv");
+        let opts = Options {
+            register: import::Register::Ledger(soilreg::domain::ledgers::Ledger::UnusedLandPatrols),
+            user: Some(user),
+            ..Options::default()
+        };
+        let r = run(&app.pool, &path, &opts).await.expect(name);
+        assert_eq!(
+            (r.crs.crs, r.crs.swap_axes, r.counts.written),
+            (crs, swapped, 1),
+            "{name}: {:?}",
+            r.features
+        );
+    }
+    let (x, y): (f64, f64) = sqlx::query_as(
+        "SELECT ST_X(geom), ST_Y(geom) FROM unused_land_patrols WHERE patroller = '赵六'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("row");
+    assert!(
+        (x - 116.01).abs() < 1e-6 && (y - 39.96).abs() < 1e-6,
+        "({x}, {y})"
+    );
+}

@@ -284,7 +284,7 @@ async fn open(path: &Path, opts: &Options, limits: &Limits) -> Result<Opened, Im
     let (source, info, file_box) = tokio::task::spawn_blocking(move || {
         let source = read::open(&p, enc.as_deref())?;
         let info = source.layer_info(layer.as_deref())?;
-        let file_box = source.corner_box(&info)?;
+        let file_box = source.file_box(&info)?;
         Ok::<_, ReadError>((source, info, file_box))
     })
     .await

@@ -104,6 +104,8 @@ pub enum Shape {
     Geometries,
     /// Rows of boundary points.
     Corners(CornerColumns),
+    /// Rows that are points, by X and Y columns.
+    Points { x: String, y: String },
 }
 
 /// One layer's description, read before its rows.
@@ -350,6 +352,10 @@ impl Source {
         let has_geometry = layer.defn().geom_fields().count() > 0;
         let shape = match (has_geometry, CornerColumns::find(&columns)) {
             (false, Some(c)) => Shape::Corners(c),
+            (false, None) => match corners::point_columns(&columns) {
+                Some((x, y)) => Shape::Points { x, y },
+                None => Shape::Geometries,
+            },
             _ => Shape::Geometries,
         };
         let extent = match &shape {
@@ -364,7 +370,7 @@ impl Source {
                     max_x: e.MaxX,
                     max_y: e.MaxY,
                 }),
-            Shape::Corners(_) => None,
+            Shape::Corners(_) | Shape::Points { .. } => None,
         };
         Ok(LayerInfo {
             name: layer.name(),
@@ -423,6 +429,34 @@ impl Source {
                 Ok(())
             }
             Shape::Corners(cols) => self.read_corners(&mut layer, info, cols, swap_axes, each),
+            Shape::Points { x, y } => {
+                let (xi, yi) = (column(info, x), column(info, y));
+                for (n, f) in layer.features().enumerate() {
+                    let cells = (0..info.columns.len())
+                        .map(|i| f.field(i).ok().flatten().and_then(cell))
+                        .collect();
+                    let num = |i: usize| f.field_as_double(i).ok().flatten();
+                    let geometry = match (num(xi), num(yi)) {
+                        (Some(a), Some(b)) => {
+                            let (a, b) = if swap_axes { (b, a) } else { (a, b) };
+                            Ok(json!({"type": "Point", "coordinates": [a, b]}))
+                        }
+                        _ => Err(FieldError::new(
+                            "geometry",
+                            "invalid_coordinates",
+                            format!("row {} lacks X or Y", n + 1),
+                        )),
+                    };
+                    if !each(Row {
+                        index: n + 1,
+                        cells,
+                        geometry,
+                    }) {
+                        break;
+                    }
+                }
+                Ok(())
+            }
         };
         let errors = take_errors();
         ERRORS.with(|e| *e.borrow_mut() = None);
@@ -433,14 +467,17 @@ impl Source {
         }
     }
 
-    /// The positions of a corner table (for CRS detection: it has no extent of its own).
-    pub fn corner_box(&self, info: &LayerInfo) -> Result<Option<FileBox>, ReadError> {
-        let Shape::Corners(cols) = &info.shape else {
-            return Ok(info.extent);
+    /// The box of a layer's positions: its extent, or for tables of coordinates (which
+    /// have none of their own) the box of their X and Y columns.
+    pub fn file_box(&self, info: &LayerInfo) -> Result<Option<FileBox>, ReadError> {
+        let (x, y) = match &info.shape {
+            Shape::Geometries => return Ok(info.extent),
+            Shape::Corners(cols) => (&cols.x, &cols.y),
+            Shape::Points { x, y } => (x, y),
         };
         let ds = self.dataset()?;
         let mut layer = ds.layer_by_name(&info.name)?;
-        let (xi, yi) = (column(info, &cols.x), column(info, &cols.y));
+        let (xi, yi) = (column(info, x), column(info, y));
         let pts: Vec<(f64, f64)> = layer
             .features()
             .filter_map(|f| Some((f.field_as_double(xi).ok()??, f.field_as_double(yi).ok()??)))

@@ -58,6 +58,38 @@ impl CornerColumns {
     }
 }
 
+/// The X and Y columns of a table of points (a ledger's firms or tanks by coordinates).
+pub fn point_columns(columns: &[String]) -> Option<(String, String)> {
+    let x = find(
+        columns,
+        &[
+            "x",
+            "x坐标",
+            "xzb",
+            "lon",
+            "lng",
+            "longitude",
+            "经度",
+            "easting",
+            "东坐标",
+        ],
+    )?;
+    let y = find(
+        columns,
+        &[
+            "y",
+            "y坐标",
+            "yzb",
+            "lat",
+            "latitude",
+            "纬度",
+            "northing",
+            "北坐标",
+        ],
+    )?;
+    Some((x.clone(), y.clone()))
+}
+
 /// A parcel's rings as read, in file order of point numbers, each closed.
 pub type Rings = Vec<Vec<(f64, f64)>>;
 
@@ -133,6 +165,14 @@ mod tests {
         );
         let not: Vec<String> = ["地块编码", "名称", "WKT"].map(String::from).to_vec();
         assert_eq!(CornerColumns::find(&not), None);
+    }
+
+    #[test]
+    fn finds_point_columns() {
+        let cols: Vec<String> = ["名称", "经度", "纬度"].map(String::from).to_vec();
+        assert_eq!(point_columns(&cols), Some(("经度".into(), "纬度".into())));
+        let none: Vec<String> = ["名称", "WKT"].map(String::from).to_vec();
+        assert_eq!(point_columns(&none), None);
     }
 
     #[test]
