@@ -633,11 +633,7 @@ async fn the_api_runs_an_import_as_a_job_and_saves_the_mapping_per_source() {
     let viewer = app.token("planning", Role::Viewer).await;
     let dir = Dir::new();
     let mut features = grid(3, "API");
-    for f in &mut features {
-        let props = f["properties"].as_object_mut().expect("props");
-        let code = props.remove("地块编码").expect("code");
-        props.insert("图斑号".into(), code);
-    }
+    code_column_named(&mut features, "图斑号");
     let path = dir.path("f.geojson");
     write_geojson(&path, &features);
     let bytes = std::fs::read(&path).expect("file");
@@ -696,11 +692,7 @@ async fn the_api_runs_an_import_as_a_job_and_saves_the_mapping_per_source() {
 
     // Same columns, no mapping given: the saved one for this source applies.
     let mut next = grid_at(2, "NEXT", 39.95);
-    for f in &mut next {
-        let props = f["properties"].as_object_mut().expect("props");
-        let code = props.remove("地块编码").expect("code");
-        props.insert("图斑号".into(), code);
-    }
+    code_column_named(&mut next, "图斑号");
     let path2 = dir.path("g.geojson");
     write_geojson(&path2, &next);
     let opts = Options {
@@ -729,6 +721,15 @@ async fn the_api_runs_an_import_as_a_job_and_saves_the_mapping_per_source() {
     );
     let page = app.get("/imports").await;
     assert!(page.text.contains("/api/imports"));
+}
+
+/// Renames the code column of generated features to one no guess knows.
+fn code_column_named(features: &mut [Value], name: &str) {
+    for f in features {
+        let props = f["properties"].as_object_mut().expect("props");
+        let code = props.remove("地块编码").expect("code");
+        props.insert(name.into(), code);
+    }
 }
 
 async fn poll(app: &TestApp, href: &str) -> Value {

@@ -6,6 +6,7 @@ pub mod enterprises;
 pub mod events;
 pub mod filings;
 pub mod geometry;
+pub mod import_jobs;
 pub mod imports;
 pub mod key_units;
 pub mod ledgers;

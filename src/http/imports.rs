@@ -226,7 +226,7 @@ async fn upload(
 
 async fn job(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::not_found("no such import"))?;
-    db::imports::job(&state.pool, id)
+    db::import_jobs::job(&state.pool, id)
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::not_found("no such import"))
@@ -234,7 +234,7 @@ async fn job(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult
 
 async fn list(State(state): State<AppState>) -> ApiResult<Json<Value>> {
     Ok(Json(
-        json!({"imports": db::imports::jobs(&state.pool, 50).await?}),
+        json!({"imports": db::import_jobs::jobs(&state.pool, 50).await?}),
     ))
 }
 

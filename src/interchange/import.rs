@@ -5,21 +5,24 @@
 //! the good rows only were asked for.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::read::{self, ReadError, Row, Source};
-use crate::db::imports::{self as db, Staged, Status, Tolerances};
-use crate::domain::import::mapping::{self, Mapping, Member};
-use crate::domain::import::report::{FeatureReport, Outcome, Problem, Report};
-use crate::domain::parcel::{FieldError, NewParcel, ParcelCode};
-use crate::gis::crs::{Crs, ToCgcs2000};
+use super::parcel_rows::{read_rows, Msg};
+pub use super::progress::{PhaseTime, Progress};
+use super::read::{self, ReadError, Source};
+use crate::db::import_jobs::{self as jobs, Status};
+use crate::db::imports::{self as db, Tolerances};
+use crate::domain::import::mapping::{Mapping, Member};
+use crate::domain::import::report::{FeatureReport, Outcome, Report};
+use crate::domain::parcel::FieldError;
+use crate::gis::crs::Crs;
 use crate::gis::detect::{self, Detection, NoFit};
-use crate::gis::geometry::{parse_boundary, Limits};
+use crate::gis::geometry::Limits;
 
 /// What to do with the rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -80,71 +83,10 @@ pub enum ImportError {
     Interrupted(String),
 }
 
-/// Progress, shared with whoever shows it (a progress bar, the job row).
-#[derive(Debug, Default)]
-pub struct Progress {
-    phase: Mutex<&'static str>,
-    pub(super) done: AtomicU64,
-    total: AtomicU64,
-    /// When each phase started.
-    started: Mutex<Vec<(&'static str, std::time::Instant)>>,
-}
-
-impl Progress {
-    pub fn phase(&self) -> &'static str {
-        self.phase.lock().map(|p| *p).unwrap_or("reading")
-    }
-    fn set_phase(&self, p: &'static str) {
-        if let Ok(mut g) = self.phase.lock() {
-            *g = p;
-        }
-        if let Ok(mut s) = self.started.lock() {
-            s.push((p, std::time::Instant::now()));
-        }
-    }
-
-    /// For the other import paths of this module's parent.
-    pub(super) fn set_phase_pub(&self, p: &'static str) {
-        self.set_phase(p);
-    }
-
-    /// Seconds spent in each phase so far.
-    pub fn timings(&self) -> Vec<PhaseTime> {
-        let Ok(s) = self.started.lock() else {
-            return Vec::new();
-        };
-        s.iter()
-            .zip(
-                s.iter()
-                    .skip(1)
-                    .map(|(_, t)| *t)
-                    .chain(std::iter::once(std::time::Instant::now())),
-            )
-            .map(|((phase, from), to)| PhaseTime {
-                phase,
-                seconds: (to - *from).as_secs_f64(),
-            })
-            .collect()
-    }
-    pub fn done(&self) -> u64 {
-        self.done.load(Ordering::Relaxed)
-    }
-    /// 0 while unknown.
-    pub fn total(&self) -> u64 {
-        self.total.load(Ordering::Relaxed)
-    }
-}
-
-/// Time spent in one phase of an import.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct PhaseTime {
-    pub phase: &'static str,
-    pub seconds: f64,
-}
-
 /// Most feature lines a report lists when nothing is wrong with them.
 const LIST_ALL_UP_TO: usize = 1000;
-const BATCH: usize = 2000;
+/// Rows the reader thread sends at a time.
+pub(super) const BATCH: usize = 2000;
 
 /// The SHA-256 of a file, hex.
 pub fn sha256_of(path: &Path) -> std::io::Result<String> {
@@ -172,7 +114,7 @@ pub async fn run_job(
 async fn record_progress(pool: &PgPool, id: Uuid, progress: &Progress) -> Result<(), sqlx::Error> {
     let total = i64::try_from(progress.total()).ok().filter(|t| *t > 0);
     let done = i64::try_from(progress.done()).unwrap_or(i64::MAX);
-    db::progress(pool, id, progress.phase(), done, total).await
+    jobs::progress(pool, id, progress.phase(), done, total).await
 }
 
 /// Records a job as started (its file's SHA-256, source and user).
@@ -184,7 +126,7 @@ pub async fn start_job(
     opts: &Options,
 ) -> Result<(), ImportError> {
     let sha = sha256_of(path).map_err(ReadError::Io)?;
-    db::start_job(pool, id, file_name, &sha, opts.source.as_deref(), opts.user).await?;
+    jobs::start_job(pool, id, file_name, &sha, opts.source.as_deref(), opts.user).await?;
     Ok(())
 }
 
@@ -220,19 +162,13 @@ pub async fn run_started(
                 (false, _) => Status::Rejected,
             };
             let json = serde_json::to_value(report).ok();
-            db::finish_job(pool, id, status, json.as_ref(), None).await?;
+            jobs::finish_job(pool, id, status, json.as_ref(), None).await?;
         }
         Err(e) => {
-            db::finish_job(pool, id, Status::Failed, None, Some(&e.to_string())).await?;
+            jobs::finish_job(pool, id, Status::Failed, None, Some(&e.to_string())).await?;
         }
     }
     result
-}
-
-enum Msg {
-    Rows(Vec<Staged>),
-    Rejected(FeatureReport),
-    Codes(Vec<(i32, String)>),
 }
 
 /// A file opened, its layer described and its CRS found.
@@ -335,7 +271,7 @@ async fn run_parcels(
     let info = &opened.info;
     let detection = opened.detection;
     let saved = match &opts.source {
-        Some(s) => db::saved_mapping(pool, s).await?,
+        Some(s) => jobs::saved_mapping(pool, s).await?,
         None => None,
     };
     let chosen =
@@ -425,7 +361,7 @@ async fn run_parcels(
             .collect();
         written = db::write(&mut tx, &skip, opts.user).await? as usize;
         if let Some(s) = &opts.source {
-            db::save_mapping(&mut tx, s, &mapping).await?;
+            jobs::save_mapping(&mut tx, s, &mapping).await?;
         }
         tx.commit().await?;
     } else {
@@ -452,111 +388,4 @@ pub(super) fn should_write(mode: Mode, rejected: usize, new: usize) -> bool {
             Mode::AllOrNothing => rejected == 0,
             Mode::GoodOnly => true,
         }
-}
-
-/// The reader thread: parses each row and sends batches of staged rows; a row that
-/// fails to parse goes back as a rejected report line.
-fn read_rows(
-    source: &Source,
-    info: &read::LayerInfo,
-    mapping: &Mapping,
-    detection: Detection,
-    limits: Limits,
-    send: tokio::sync::mpsc::Sender<Msg>,
-) -> Result<(), ImportError> {
-    let to_cgcs = ToCgcs2000::new(detection.crs)
-        .map_err(|e| ImportError::Crs(NoFit(format!("PROJ: {e}"))))?;
-    let mut batch = Vec::with_capacity(BATCH);
-    let mut codes = Vec::with_capacity(BATCH);
-    let mut closed = false;
-    source.read(info, detection.swap_axes, |row| {
-        let idx = row.index;
-        match parse_row(&row, info, mapping, &to_cgcs, &limits) {
-            Ok(staged) => {
-                codes.push((staged.idx, staged.parcel.code.as_str().to_owned()));
-                batch.push(staged);
-                if batch.len() >= BATCH {
-                    closed |= send
-                        .blocking_send(Msg::Codes(std::mem::take(&mut codes)))
-                        .is_err();
-                    closed |= send
-                        .blocking_send(Msg::Rows(std::mem::replace(
-                            &mut batch,
-                            Vec::with_capacity(BATCH),
-                        )))
-                        .is_err();
-                }
-            }
-            Err((code, problems)) => {
-                closed |= send
-                    .blocking_send(Msg::Rejected(FeatureReport {
-                        feature: idx,
-                        code,
-                        outcome: Outcome::Rejected,
-                        problems,
-                    }))
-                    .is_err();
-            }
-        }
-        !closed
-    })?;
-    if !batch.is_empty() {
-        let _ = send.blocking_send(Msg::Codes(codes));
-        let _ = send.blocking_send(Msg::Rows(batch));
-    }
-    if closed {
-        return Err(ImportError::Interrupted("the writer stopped".into()));
-    }
-    Ok(())
-}
-
-/// Town used only to satisfy the parser when the file has none; the staged row's town
-/// is then left empty and filled from the polygon.
-const PLACEHOLDER_TOWN: &str = "110109001";
-
-fn parse_row(
-    row: &Row,
-    info: &read::LayerInfo,
-    mapping: &Mapping,
-    to_cgcs: &ToCgcs2000,
-    limits: &Limits,
-) -> Result<Staged, (Option<String>, Vec<Problem>)> {
-    let cell = |col: &str| {
-        info.columns
-            .iter()
-            .position(|c| c == col)
-            .and_then(|i| row.cells.get(i).cloned().flatten())
-    };
-    let mut problems = Vec::new();
-    let mapped = mapping::apply(mapping, cell).map_err(|e| (None, vec![Problem::from_field(e)]))?;
-    let code = mapped
-        .properties
-        .get("code")
-        .and_then(|v| v.as_str())
-        .map(str::to_owned);
-    let mut props = mapped.properties;
-    if mapped.town_missing {
-        props.insert("town".into(), PLACEHOLDER_TOWN.into());
-    }
-    let parcel = NewParcel::parse(&props).map_err(Problem::from_field);
-    let boundary = row
-        .geometry
-        .clone()
-        .and_then(|g| parse_boundary(&g, to_cgcs, limits))
-        .map_err(Problem::from_field);
-    match (parcel, boundary) {
-        (Ok(parcel), Ok(boundary)) => Ok(Staged {
-            idx: i32::try_from(row.index).unwrap_or(i32::MAX),
-            parcel,
-            town_from_polygon: mapped.town_missing,
-            stated_area_m2: mapped.stated_area_m2,
-            boundary,
-        }),
-        (p, b) => {
-            problems.extend(p.err());
-            problems.extend(b.err());
-            let code = code.filter(|c| ParcelCode::parse(c).is_ok());
-            Err((code, problems))
-        }
-    }
 }

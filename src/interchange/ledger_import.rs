@@ -55,7 +55,7 @@ pub(super) async fn run(
     let columns = ledger_columns::resolve(ledger.fields(), &opened.info.columns, &pairs)
         .map_err(ImportError::Mapping)?;
 
-    progress.set_phase_pub("reading");
+    progress.set_phase("reading");
     let parsed: Vec<Parsed> = {
         let (source, info, detection) =
             (opened.source.clone(), opened.info.clone(), opened.detection);
@@ -106,7 +106,7 @@ pub(super) async fn run(
         return Err(ImportError::Empty);
     }
 
-    progress.set_phase_pub("writing");
+    progress.set_phase("writing");
     let mut tx = pool.begin().await?;
     let mut lines = Vec::with_capacity(parsed.len());
     let mut added = 0usize;
@@ -151,7 +151,7 @@ pub(super) async fn run(
         tx.rollback().await?;
         0
     };
-    progress.set_phase_pub("done");
+    progress.set_phase("done");
     Ok(opened.report(file_name, columns, lines, written, written > 0))
 }
 

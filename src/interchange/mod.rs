@@ -3,8 +3,12 @@
 
 pub mod cli;
 pub mod encoding;
+mod gdal_errors;
 pub mod import;
 mod ledger_import;
+mod parcel_rows;
+mod progress;
 pub mod read;
 pub mod scratch;
+mod srs;
 pub mod write;

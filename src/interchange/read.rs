@@ -2,19 +2,18 @@
 //! GeoPackage (any layer), GeoJSON, and CSV with a WKT column or as a corner table.
 //! Everything here is blocking: call it from `spawn_blocking`.
 
-use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 use gdal::errors::GdalError;
-use gdal::spatial_ref::SpatialRef;
 use gdal::vector::{FieldValue, LayerAccess};
 use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
 use serde_json::{json, Value};
 
 use super::encoding::{self, Encoding};
+use super::gdal_errors::{self, take_errors, with_errors};
 use super::scratch::Scratch;
 use crate::domain::import::corners::{self, Corner, CornerColumns};
-use crate::domain::import::mapping::Cell;
+use crate::domain::import::row::Cell;
 use crate::domain::parcel::FieldError;
 use crate::gis::crs::Crs;
 use crate::gis::detect::FileBox;
@@ -248,80 +247,6 @@ fn open_dataset(path: &Path, format: Format, enc: Option<&Encoding>) -> Result<D
     }
 }
 
-thread_local! {
-    static ERRORS: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
-}
-
-/// Installs (once) a GDAL error handler that records failures on the thread that
-/// caused them, so that a damaged file is an error and not a silently short read.
-fn install_handler() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        gdal::config::set_error_handler(|class, _no, msg| {
-            if matches!(
-                class,
-                gdal::errors::CplErrType::Failure | gdal::errors::CplErrType::Fatal
-            ) {
-                ERRORS.with(|e| {
-                    if let Some(v) = e.borrow_mut().as_mut() {
-                        v.push(msg.to_owned());
-                    }
-                });
-            }
-        });
-    });
-}
-
-/// Runs `f`, returning what it returned and the GDAL failures it caused.
-fn with_errors<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
-    install_handler();
-    ERRORS.with(|e| *e.borrow_mut() = Some(Vec::new()));
-    let out = f();
-    let errors = ERRORS.with(|e| e.borrow_mut().take().unwrap_or_default());
-    (out, errors)
-}
-
-fn take_errors() -> Vec<String> {
-    ERRORS.with(|e| {
-        e.borrow_mut()
-            .as_mut()
-            .map(std::mem::take)
-            .unwrap_or_default()
-    })
-}
-
-/// The CRS a layer declares, if it is one of ours.
-fn declared_crs(srs: Option<SpatialRef>) -> Option<Crs> {
-    let mut srs = srs?;
-    let by_code = |srs: &SpatialRef| {
-        srs.auth_code()
-            .ok()
-            .and_then(|c| Crs::parse(&format!("EPSG:{c}")))
-    };
-    if let Some(c) = by_code(&srs) {
-        return Some(c);
-    }
-    if srs.auto_identify_epsg().is_ok() {
-        if let Some(c) = by_code(&srs) {
-            return Some(c);
-        }
-    }
-    if srs.is_geographic() {
-        // A GCS_China_Geodetic_Coordinate_System_2000 or WGS 84 without a code.
-        return Some(Crs::Cgcs2000);
-    }
-    // An ESRI .prj of a CGCS2000 Gauss–Krüger zone: identify by its parameters.
-    let cm = srs.get_proj_param("central_meridian").ok()??;
-    let fe = srs.get_proj_param("false_easting").ok()??;
-    match ((cm - 114.0).abs() < 1e-6, (cm - 117.0).abs() < 1e-6, fe) {
-        (true, _, fe) if (fe - 500_000.0).abs() < 1.0 => Some(Crs::Cm114),
-        (_, true, fe) if (fe - 500_000.0).abs() < 1.0 => Some(Crs::Cm117),
-        (true, _, fe) if (fe - 38_500_000.0).abs() < 1.0 => Some(Crs::Gk38),
-        (_, true, fe) if (fe - 39_500_000.0).abs() < 1.0 => Some(Crs::Gk39),
-        _ => None,
-    }
-}
-
 fn cell(v: FieldValue) -> Option<Cell> {
     match v {
         FieldValue::StringValue(s) => Some(Cell::Text(s)),
@@ -374,7 +299,7 @@ impl Source {
         };
         Ok(LayerInfo {
             name: layer.name(),
-            declared: declared_crs(layer.spatial_ref()),
+            declared: super::srs::declared_crs(layer.spatial_ref()),
             count: layer.try_feature_count(),
             columns,
             extent,
@@ -393,8 +318,7 @@ impl Source {
     ) -> Result<(), ReadError> {
         let ds = self.dataset()?;
         let mut layer = ds.layer_by_name(&info.name)?;
-        install_handler();
-        ERRORS.with(|e| *e.borrow_mut() = Some(Vec::new()));
+        gdal_errors::start();
         let result = match &info.shape {
             Shape::Geometries => {
                 let mut index = 0usize;
@@ -458,8 +382,7 @@ impl Source {
                 Ok(())
             }
         };
-        let errors = take_errors();
-        ERRORS.with(|e| *e.borrow_mut() = None);
+        let errors = gdal_errors::stop();
         match (result, errors.is_empty()) {
             (Err(e), _) => Err(e),
             (Ok(()), true) => Ok(()),

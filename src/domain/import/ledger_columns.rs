@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Number, Value};
 
-use super::mapping::Cell;
+use super::row::Cell;
 use crate::domain::parcel::FieldError;
 
 /// Member → column for the given members.

@@ -6,3 +6,4 @@ pub mod corners;
 pub mod ledger_columns;
 pub mod mapping;
 pub mod report;
+pub mod row;

@@ -1,0 +1,139 @@
+//! Import jobs (the `imports` rows the web page polls) and the field mappings saved per source.
+
+use serde_json::Value;
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use crate::domain::import::mapping::Mapping;
+
+/// The saved mapping of a source.
+pub async fn saved_mapping(pool: &PgPool, source: &str) -> Result<Option<Mapping>, sqlx::Error> {
+    let v: Option<Value> =
+        sqlx::query_scalar("SELECT mapping FROM import_mappings WHERE source = $1")
+            .bind(source)
+            .fetch_optional(pool)
+            .await?;
+    Ok(v.and_then(|v| serde_json::from_value(v).ok()))
+}
+
+pub async fn save_mapping(
+    conn: &mut PgConnection,
+    source: &str,
+    mapping: &Mapping,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO import_mappings (source, mapping) VALUES ($1, $2)
+         ON CONFLICT (source) DO UPDATE SET mapping = EXCLUDED.mapping, updated_at = now()",
+    )
+    .bind(source)
+    .bind(sqlx::types::Json(mapping))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// How a job ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type, serde::Serialize)]
+#[sqlx(type_name = "import_status", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Running,
+    Committed,
+    Rejected,
+    DryRun,
+    Failed,
+}
+
+pub async fn start_job(
+    pool: &PgPool,
+    id: Uuid,
+    file_name: &str,
+    sha256: &str,
+    source: Option<&str>,
+    user: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO imports (id, file_name, file_sha256, source, created_by) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(file_name)
+    .bind(sha256)
+    .bind(source)
+    .bind(user)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn progress(
+    pool: &PgPool,
+    id: Uuid,
+    phase: &str,
+    done: i64,
+    total: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE imports SET phase = $2, done = $3, total = $4, heartbeat_at = now()
+          WHERE id = $1 AND status = 'running'",
+    )
+    .bind(id)
+    .bind(phase)
+    .bind(done)
+    .bind(total)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn finish_job(
+    pool: &PgPool,
+    id: Uuid,
+    status: Status,
+    report: Option<&Value>,
+    error: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE imports SET status = $2, report = $3, error = $4, finished_at = now(),
+                heartbeat_at = now(), phase = 'done'
+          WHERE id = $1",
+    )
+    .bind(id)
+    .bind(status)
+    .bind(report)
+    .bind(error)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// A job as the web page sees it. A running job whose heartbeat stopped (the process
+/// died) shows as `interrupted`: its transaction was rolled back with it.
+pub async fn job(pool: &PgPool, id: Uuid) -> Result<Option<Value>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT jsonb_build_object('id', id, 'file', file_name, 'sha256', file_sha256,
+                'source', source,
+                'status', CASE WHEN status = 'running' AND heartbeat_at < now() - interval '60 seconds'
+                               THEN 'interrupted' ELSE status::text END,
+                'phase', phase, 'done', done, 'total', total, 'error', error, 'report', report,
+                'created_at', created_at, 'finished_at', finished_at)
+           FROM imports WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// The latest jobs, newest first (without their reports).
+pub async fn jobs(pool: &PgPool, limit: i64) -> Result<Vec<Value>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT jsonb_build_object('id', id, 'file', file_name, 'source', source,
+                'status', CASE WHEN status = 'running' AND heartbeat_at < now() - interval '60 seconds'
+                               THEN 'interrupted' ELSE status::text END,
+                'done', done, 'total', total, 'created_at', created_at, 'finished_at', finished_at,
+                'counts', report -> 'counts')
+           FROM imports ORDER BY created_at DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
