@@ -518,3 +518,96 @@ fn ids_of(r: &common::Res) -> Vec<String> {
     v.sort();
     v
 }
+
+/// Every stored cell holds exactly the live parcels whose Mercator point lies in it, and
+/// the totals per zoom match the register (counted by position, not by the cell formula).
+async fn cells_agree(app: &TestApp) {
+    let wrong: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM parcel_cells c,
+                LATERAL (SELECT 40075016.685578488 / 2 ^ c.z / 64 AS size) s
+          WHERE c.count <> (SELECT count(*) FROM parcels p
+                             WHERE p.retired_at IS NULL AND ST_Within(p.point_3857, ST_MakeEnvelope(
+                                   -20037508.342789244 + c.gx * s.size, -20037508.342789244 + c.gy * s.size,
+                                   -20037508.342789244 + (c.gx + 1) * s.size, -20037508.342789244 + (c.gy + 1) * s.size, 3857)))",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("cells");
+    assert_eq!(wrong, 0, "cells that disagree with the parcels in them");
+    let totals: Vec<(i16, i64, i64)> = sqlx::query_as(
+        "SELECT z, sum(count)::bigint, sum(suspected)::bigint FROM parcel_cells GROUP BY z ORDER BY z",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .expect("totals");
+    let (live, suspected): (i64, i64) = sqlx::query_as(
+        "SELECT count(*), count(*) FILTER (WHERE stage = 'suspected') FROM parcels WHERE retired_at IS NULL",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("live");
+    assert_eq!(totals.len(), 6, "zooms 8–13");
+    for (z, n, s) in totals {
+        assert_eq!((n, s), (live, suspected), "zoom {z}");
+    }
+}
+
+#[tokio::test]
+async fn low_zoom_cells_follow_inserts_events_boundary_edits_and_retirement() {
+    let app = TestApp::new().await;
+    let planning = app.token("planning", Role::Editor).await;
+    let eco = app.token("eco", Role::Editor).await;
+    for (code, x) in [("CELL-1", 116.10), ("CELL-2", 116.1005), ("CELL-3", 116.12)] {
+        let res = app
+            .post("/api/parcels", &planning, &common::parcel(code, x, 39.94))
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    }
+    cells_agree(&app).await;
+    let ev = app
+        .event(
+            &eco,
+            "CELL-1",
+            "suspicion_raised",
+            json!({"reason": "原电镀厂址"}),
+        )
+        .await;
+    assert_eq!(ev.status, StatusCode::CREATED, "{}", ev.text);
+    cells_agree(&app).await;
+    let moved = app
+        .request(
+            axum::http::Method::PATCH,
+            "/api/parcels/CELL-3",
+            Some(&planning),
+            &[("if-match", "\"1\"")],
+            Some(&json!({"geometry": common::square(115.95, 40.02, 0.002)})),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
+    cells_agree(&app).await;
+    let retired = app
+        .post(
+            "/api/parcels/CELL-2/retire",
+            &planning,
+            &json!({"reason": "merged into CELL-1"}),
+        )
+        .await;
+    assert_eq!(retired.status, StatusCode::OK, "{}", retired.text);
+    cells_agree(&app).await;
+    // The unfiltered z10–13 tiles come from the cells; a filtered one aggregates live.
+    // Both show the parcels (a 200 with a body), and the cells' tile follows the edit.
+    let (mx, my) = soilreg::tiles::coord_to_mercator(116.10, 39.94);
+    let (half, size) = (20_037_508.342_789_244, 40_075_016.685_578_488 / 4096.0);
+    let (tx, ty) = (((mx + half) / size) as u32, ((half - my) / size) as u32);
+    let cells = app.get(&format!("/tiles/parcels/12/{tx}/{ty}")).await;
+    let live = app
+        .get(&format!(
+            "/tiles/parcels/12/{tx}/{ty}?filter=code%20LIKE%20'CELL%25'"
+        ))
+        .await;
+    assert_eq!(
+        (cells.status, live.status),
+        (StatusCode::OK, StatusCode::OK)
+    );
+    assert!(!cells.text.is_empty() && !live.text.is_empty());
+}

@@ -35,6 +35,10 @@ const MVT: &str = "application/vnd.mapbox-vector-tile";
 /// Zooms up to this one aggregate parcels.
 const CLUSTER_MAX_ZOOM: u8 = 13;
 const CLUSTER_GRID: f64 = 64.0;
+/// From this zoom to `CLUSTER_MAX_ZOOM`, unfiltered aggregates come from `parcel_cells`.
+const CELLS_MIN_ZOOM: u8 = 8;
+/// Half the Web Mercator world's width, metres (the cells are numbered from -HALF_WORLD).
+const HALF_WORLD: f64 = 20_037_508.342_789_244;
 /// From this zoom parcels carry every property (name, town, class, land right).
 const DETAIL_MIN_ZOOM: u8 = 16;
 
@@ -216,7 +220,27 @@ async fn render(
     } else {
         geom3857.clone()
     };
-    if parcels && t.z <= CLUSTER_MAX_ZOOM {
+    if parcels && filter.is_none() && (CELLS_MIN_ZOOM..=CLUSTER_MAX_ZOOM).contains(&t.z) {
+        // The unfiltered aggregate is kept per cell by triggers (migration 0013): read the
+        // tile's 64 × 64 cells instead of aggregating its parcels.
+        let cell = (b.max_x - b.min_x) / CLUSTER_GRID;
+        let gx0 = ((b.min_x + HALF_WORLD) / cell).round() as i64;
+        let gy0 = ((b.min_y + HALF_WORLD) / cell).round() as i64;
+        qb.push(format!(
+            "mvt AS (SELECT ST_AsMVTGeom(ST_Translate(ST_SetSRID(ST_MakePoint(
+                                 {origin} + (c.gx + 0.5) * {cell}, {origin} + (c.gy + 0.5) * {cell}), 3857), {dx}, {dy}),
+                                 env.e, 4096, 64, true) AS geom,
+                             c.count, round(c.area_m2)::bigint AS area_m2, c.listed, c.contaminated, c.suspected
+                        FROM parcel_cells c, env
+                       WHERE c.z = {z} AND c.count > 0
+                         AND c.gx BETWEEN {gx0} AND {gx1} AND c.gy BETWEEN {gy0} AND {gy1})
+             SELECT coalesce(ST_AsMVT(mvt.*, 'parcels', 4096, 'geom'), '') FROM mvt WHERE geom IS NOT NULL",
+            origin = -HALF_WORLD,
+            z = t.z,
+            gx1 = gx0 + CLUSTER_GRID as i64 - 1,
+            gy1 = gy0 + CLUSTER_GRID as i64 - 1,
+        ));
+    } else if parcels && t.z <= CLUSTER_MAX_ZOOM {
         let cell = (b.max_x - b.min_x) / CLUSTER_GRID;
         qb.push(format!(
             "src AS (SELECT floor((ST_X(p.point_3857) - {minx}) / {cell}) AS gx,
