@@ -597,7 +597,8 @@ async fn low_zoom_cells_follow_inserts_events_boundary_edits_and_retirement() {
     // The unfiltered z10–13 tiles come from the cells; a filtered one aggregates live.
     // Both show the parcels (a 200 with a body), and the cells' tile follows the edit.
     let (mx, my) = soilreg::tiles::coord_to_mercator(116.10, 39.94);
-    let (half, size) = (20_037_508.342_789_244, 40_075_016.685_578_488 / 4096.0);
+    let half = 20_037_508.342_789_244;
+    let size = 2.0 * half / 4096.0;
     let (tx, ty) = (((mx + half) / size) as u32, ((half - my) / size) as u32);
     let cells = app.get(&format!("/tiles/parcels/12/{tx}/{ty}")).await;
     let live = app
