@@ -3,6 +3,7 @@
 mod collections;
 pub mod items;
 mod openapi;
+mod selection;
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
