@@ -38,11 +38,6 @@ impl Drop for Dir {
     }
 }
 
-/// A square of side `d` degrees at (x, y) as a GeoJSON ring.
-fn ring(x: f64, y: f64, d: f64) -> Value {
-    json!([[[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]])
-}
-
 /// A surveyor's feature: Chinese column names, the town by name, the area in m².
 fn feature(code: &str, x: f64, y: f64, extra: Value) -> Value {
     let mut props = json!({"地块编码": code, "地块名称": format!("永定测试地块{code}"),
@@ -51,7 +46,7 @@ fn feature(code: &str, x: f64, y: f64, extra: Value) -> Value {
         p.extend(e.clone());
     }
     json!({"type": "Feature", "properties": props,
-           "geometry": {"type": "Polygon", "coordinates": ring(x, y, 0.001)}})
+           "geometry": common::square(x, y, 0.001)})
 }
 
 /// `n` non-overlapping parcels in a grid near 116.05°E 39.93°N.
@@ -723,6 +718,14 @@ async fn the_api_runs_an_import_as_a_job_and_saves_the_mapping_per_source() {
     assert!(page.text.contains("/api/imports"));
 }
 
+/// The id of the user a test token belongs to (imports of ledger rows are recorded as theirs).
+async fn user_id(app: &TestApp, token: &str) -> i64 {
+    soilreg::db::users::id_by_name(&app.pool, &format!("user-{token}"))
+        .await
+        .expect("query")
+        .expect("user")
+}
+
 /// Renames the code column of generated features to one no guess knows.
 fn code_column_named(features: &mut [Value], name: &str) {
     for f in features {
@@ -780,11 +783,7 @@ async fn ledger_rows_with_a_geometry_round_trip_and_do_not_repeat() {
     let dir = Dir::new();
     let fresh = TestApp::new().await;
     let fresh_eco = fresh.token("eco", Role::Editor).await;
-    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE name = $1")
-        .bind(format!("user-{fresh_eco}"))
-        .fetch_one(&fresh.pool)
-        .await
-        .expect("user");
+    let user = user_id(&fresh, &fresh_eco).await;
     for (slug, format, n) in [
         ("waste-storage-sites", "shp", 2),
         ("unused-land-patrols", "gpkg", 1),
@@ -839,11 +838,7 @@ async fn ledger_rows_with_a_geometry_round_trip_and_do_not_repeat() {
 async fn a_table_of_point_coordinates_fills_a_point_ledger() {
     let app = TestApp::new().await;
     let keeper = app.token("110109004", Role::Editor).await;
-    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE name = $1")
-        .bind(format!("user-{keeper}"))
-        .fetch_one(&app.pool)
-        .await
-        .expect("user");
+    let user = user_id(&app, &keeper).await;
     let dir = Dir::new();
     // Degrees in 经度/纬度, and survey coordinates (X is the northing) in CM 117°E.
     let to = proj::Proj::new_known_crs("EPSG:4490", "EPSG:4548", None).expect("proj");

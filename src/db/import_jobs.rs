@@ -106,18 +106,21 @@ pub async fn finish_job(
     Ok(())
 }
 
-/// A job as the web page sees it. A running job whose heartbeat stopped (the process
-/// died) shows as `interrupted`: its transaction was rolled back with it.
+/// A job's status as shown: a running job whose heartbeat stopped (the process died)
+/// shows as `interrupted` — its transaction was rolled back with it.
+const STATUS_SQL: &str =
+    "CASE WHEN status = 'running' AND heartbeat_at < now() - interval '60 seconds'
+                               THEN 'interrupted' ELSE status::text END";
+
+/// A job as the web page sees it.
 pub async fn job(pool: &PgPool, id: Uuid) -> Result<Option<Value>, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar(&format!(
         "SELECT jsonb_build_object('id', id, 'file', file_name, 'sha256', file_sha256,
-                'source', source,
-                'status', CASE WHEN status = 'running' AND heartbeat_at < now() - interval '60 seconds'
-                               THEN 'interrupted' ELSE status::text END,
+                'source', source, 'status', {STATUS_SQL},
                 'phase', phase, 'done', done, 'total', total, 'error', error, 'report', report,
                 'created_at', created_at, 'finished_at', finished_at)
-           FROM imports WHERE id = $1",
-    )
+           FROM imports WHERE id = $1"
+    ))
     .bind(id)
     .fetch_optional(pool)
     .await
@@ -125,14 +128,13 @@ pub async fn job(pool: &PgPool, id: Uuid) -> Result<Option<Value>, sqlx::Error> 
 
 /// The latest jobs, newest first (without their reports).
 pub async fn jobs(pool: &PgPool, limit: i64) -> Result<Vec<Value>, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar(&format!(
         "SELECT jsonb_build_object('id', id, 'file', file_name, 'source', source,
-                'status', CASE WHEN status = 'running' AND heartbeat_at < now() - interval '60 seconds'
-                               THEN 'interrupted' ELSE status::text END,
+                'status', {STATUS_SQL},
                 'done', done, 'total', total, 'created_at', created_at, 'finished_at', finished_at,
                 'counts', report -> 'counts')
-           FROM imports ORDER BY created_at DESC LIMIT $1",
-    )
+           FROM imports ORDER BY created_at DESC LIMIT $1"
+    ))
     .bind(limit)
     .fetch_all(pool)
     .await

@@ -23,7 +23,7 @@ use super::ogc::{base_url, find, Collection};
 use super::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::gis::{cql2, gcj02};
-use crate::tiles::{Mercator, TileCoord, TileKey};
+use crate::tiles::{Mercator, TileCoord, TileKey, HALF};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -37,8 +37,6 @@ const CLUSTER_MAX_ZOOM: u8 = 13;
 const CLUSTER_GRID: f64 = 64.0;
 /// From this zoom to `CLUSTER_MAX_ZOOM`, unfiltered aggregates come from `parcel_cells`.
 const CELLS_MIN_ZOOM: u8 = 8;
-/// Half the Web Mercator world's width, metres (the cells are numbered from -HALF_WORLD).
-const HALF_WORLD: f64 = 20_037_508.342_789_244;
 /// From this zoom parcels carry every property (name, town, class, land right).
 const DETAIL_MIN_ZOOM: u8 = 16;
 
@@ -224,8 +222,8 @@ async fn render(
         // The unfiltered aggregate is kept per cell by triggers (migration 0013): read the
         // tile's 64 × 64 cells instead of aggregating its parcels.
         let cell = (b.max_x - b.min_x) / CLUSTER_GRID;
-        let gx0 = ((b.min_x + HALF_WORLD) / cell).round() as i64;
-        let gy0 = ((b.min_y + HALF_WORLD) / cell).round() as i64;
+        let gx0 = ((b.min_x + HALF) / cell).round() as i64;
+        let gy0 = ((b.min_y + HALF) / cell).round() as i64;
         qb.push(format!(
             "mvt AS (SELECT ST_AsMVTGeom(ST_Translate(ST_SetSRID(ST_MakePoint(
                                  {origin} + (c.gx + 0.5) * {cell}, {origin} + (c.gy + 0.5) * {cell}), 3857), {dx}, {dy}),
@@ -235,7 +233,7 @@ async fn render(
                        WHERE c.z = {z} AND c.count > 0
                          AND c.gx BETWEEN {gx0} AND {gx1} AND c.gy BETWEEN {gy0} AND {gy1})
              SELECT coalesce(ST_AsMVT(mvt.*, 'parcels', 4096, 'geom'), '') FROM mvt WHERE geom IS NOT NULL",
-            origin = -HALF_WORLD,
+            origin = -HALF,
             z = t.z,
             gx1 = gx0 + CLUSTER_GRID as i64 - 1,
             gy1 = gy0 + CLUSTER_GRID as i64 - 1,

@@ -1,7 +1,8 @@
 //! Web Mercator tile coordinates.
 
 /// Half the Web Mercator world width, metres.
-const HALF: f64 = 20_037_508.342_789_244;
+/// Half the Web Mercator world's width, metres.
+pub const HALF: f64 = 20_037_508.342_789_244;
 
 /// A valid z/x/y tile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

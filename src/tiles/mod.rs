@@ -5,4 +5,4 @@ mod cache;
 mod coord;
 
 pub use cache::{TileCache, TileKey};
-pub use coord::{to_mercator as coord_to_mercator, Mercator, TileCoord};
+pub use coord::{to_mercator as coord_to_mercator, Mercator, TileCoord, HALF};
