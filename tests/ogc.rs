@@ -612,3 +612,127 @@ async fn low_zoom_cells_follow_inserts_events_boundary_edits_and_retirement() {
     );
     assert!(!cells.text.is_empty() && !live.text.is_empty());
 }
+
+/// A feature's rings of grid points.
+type Rings = Vec<Vec<(i64, i64)>>;
+
+/// A tile's features as (code, rings), decoded from their command streams.
+fn decode_polygons(bytes: &[u8]) -> Vec<(String, Rings)> {
+    use geozero::mvt::{Message, Tile};
+    let tile = Tile::decode(bytes).expect("a vector tile");
+    let layer = &tile.layers[0];
+    assert_eq!(layer.extent, Some(4096));
+    let code_key = layer
+        .keys
+        .iter()
+        .position(|k| k == "code")
+        .expect("a code key") as u32;
+    let unzig = |v: u32| i64::from(v >> 1) ^ -i64::from(v & 1);
+    layer
+        .features
+        .iter()
+        .map(|f| {
+            let code = f
+                .tags
+                .chunks(2)
+                .find(|kv| kv[0] == code_key)
+                .and_then(|kv| layer.values[kv[1] as usize].string_value.clone())
+                .expect("a code");
+            let (g, mut i, mut cur, mut rings) = (&f.geometry, 0, (0i64, 0i64), Vec::new());
+            while i < g.len() {
+                let (id, count) = (g[i] & 7, (g[i] >> 3) as usize);
+                i += 1;
+                if id == 1 {
+                    rings.push(Vec::new());
+                }
+                if id == 7 {
+                    continue;
+                }
+                for _ in 0..count {
+                    cur = (cur.0 + unzig(g[i]), cur.1 + unzig(g[i + 1]));
+                    i += 2;
+                    rings.last_mut().expect("a ring").push(cur);
+                }
+            }
+            (code, rings)
+        })
+        .collect()
+}
+
+/// Surveyor's formula in grid units (y down: positive is clockwise on screen).
+fn grid_area(ring: &[(i64, i64)]) -> f64 {
+    let n = ring.len();
+    (0..n)
+        .map(|i| {
+            let (a, b) = (ring[i], ring[(i + 1) % n]);
+            (a.0 * b.1 - b.0 * a.1) as f64
+        })
+        .sum::<f64>()
+        / 2.0
+}
+
+#[tokio::test]
+async fn parcel_tiles_encoded_by_the_service_match_postgis_own_encoding() {
+    let app = TestApp::new().await;
+    let t = district(&app).await;
+    // A parcel with a hole, wound the "wrong" way round in the request.
+    let (x0, y0, x1, y1) = (116.0605, 39.9005, 116.0625, 39.9025);
+    let holed = json!({"type": "Feature",
+        "properties": {"code": "O-HOLE", "name": "带洞地块", "town": "110109007", "planned_use": "0701", "current_use": "1001", "risk": "low"},
+        "geometry": {"type": "Polygon", "coordinates": [
+            [[x0, y0], [x0, y1], [x1, y1], [x1, y0], [x0, y0]],
+            [[116.061, 39.901], [116.062, 39.901], [116.062, 39.902], [116.061, 39.902], [116.061, 39.901]]]}});
+    assert_eq!(
+        app.post("/api/parcels", &t, &holed).await.status,
+        StatusCode::CREATED
+    );
+    let mut compared = 0;
+    let tiles = [
+        (14, 116.06, 39.90),
+        (16, 116.051, 39.901),
+        (16, 116.0615, 39.9015),
+        (18, 116.0612, 39.9012),
+    ];
+    for (z, lon, lat) in tiles {
+        let (x, y) = tile_of(z, lon, lat);
+        let res = app.get(&format!("/tiles/parcels/{z}/{x}/{y}")).await;
+        assert_eq!(res.status, StatusCode::OK, "z{z}");
+        let ours = decode_polygons(&res.bytes);
+        let theirs: Vec<(String, f64)> = sqlx::query_as(
+            "SELECT code, ST_Area(g) FROM (SELECT code, ST_AsMVTGeom(geom_3857, ST_TileEnvelope($1, $2, $3), 4096, 64, true) g
+               FROM parcels WHERE geom_3857 && ST_TileEnvelope($1, $2, $3) AND retired_at IS NULL) m
+              WHERE g IS NOT NULL ORDER BY code",
+        )
+        .bind(z as i32)
+        .bind(x as i32)
+        .bind(y as i32)
+        .fetch_all(&app.pool)
+        .await
+        .expect("postgis");
+        let mut codes: Vec<&str> = ours.iter().map(|(c, _)| c.as_str()).collect();
+        codes.sort();
+        assert_eq!(
+            codes,
+            theirs.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>(),
+            "z{z}: the same parcels"
+        );
+        for (code, rings) in &ours {
+            let exterior = grid_area(&rings[0]);
+            assert!(exterior > 0.0, "z{z} {code}: exterior clockwise on screen");
+            for hole in &rings[1..] {
+                assert!(grid_area(hole) < 0.0, "z{z} {code}: holes the other way");
+            }
+            let area: f64 = rings.iter().map(|r| grid_area(r)).sum();
+            let (_, expected) = theirs.iter().find(|(c, _)| c == code).expect("listed");
+            assert!(
+                (area - expected).abs() <= expected * 0.01 + 4.0,
+                "z{z} {code}: {area} grid units², PostGIS {expected}"
+            );
+            if code == "O-HOLE" {
+                assert_eq!(rings.len(), 2, "z{z}: the hole is kept");
+            }
+            compared += 1;
+        }
+    }
+    assert!(compared >= 8, "{compared}");
+}

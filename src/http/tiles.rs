@@ -3,8 +3,8 @@
 //!
 //! Parcels are served from a stored Web Mercator copy. At zoom 13 and below they are
 //! aggregated on a 64 × 64 grid per tile (a point per cell with counts by stage), so a
-//! tile of the whole district stays small; from zoom 14 each parcel is a polygon with what
-//! colours and filters need (code, stage, risk, planned use), from zoom 16 with all its properties.
+//! tile of the whole district stays small; from zoom 14 each parcel is a polygon, encoded
+//! by the service itself (see `parcel_polygons`).
 
 use std::hash::{Hash, Hasher};
 
@@ -14,8 +14,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use futures_util::TryStreamExt;
 use serde_json::{json, Value};
-use sqlx::{Postgres, QueryBuilder};
+use sqlx::{Postgres, QueryBuilder, Row};
 use time::Date;
 
 use super::extract::Params;
@@ -23,6 +24,7 @@ use super::ogc::{base_url, find, Collection};
 use super::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::gis::{cql2, gcj02};
+use crate::tiles::mvt::{PolygonLayer, Prop};
 use crate::tiles::{Mercator, TileCoord, TileKey, HALF};
 
 pub fn router() -> Router<AppState> {
@@ -196,6 +198,10 @@ async fn render(
 ) -> ApiResult<Vec<u8>> {
     let b = t.bounds();
     let (dx, dy) = if gcj { gcj_shift(t) } else { (0.0, 0.0) };
+    let parcels = c.id == "parcels";
+    if parcels && t.z > CLUSTER_MAX_ZOOM {
+        return parcel_polygons(state, c, t, filter, (dx, dy), today).await;
+    }
     let mut qb: QueryBuilder<'_, Postgres> =
         QueryBuilder::new("WITH env AS (SELECT ST_MakeEnvelope(");
     qb.push_bind(b.min_x)
@@ -206,17 +212,11 @@ async fn render(
         .push(", ")
         .push_bind(b.max_y)
         .push(", 3857) AS e), ");
-    let parcels = c.id == "parcels";
-    let geom3857 = if parcels {
-        "p.geom_3857".to_owned()
-    } else {
-        format!("ST_Transform({}, 3857)", c.geom)
-    };
-    // No per-feature work beyond ST_AsMVTGeom unless GCJ-02 was asked for.
+    let geom3857 = format!("ST_Transform({}, 3857)", c.geom);
     let shifted = if gcj {
         format!("ST_Translate({geom3857}, {dx}, {dy})")
     } else {
-        geom3857.clone()
+        geom3857
     };
     if parcels && filter.is_none() && (CELLS_MIN_ZOOM..=CLUSTER_MAX_ZOOM).contains(&t.z) {
         // The unfiltered aggregate is kept per cell by triggers (migration 0013): read the
@@ -262,19 +262,8 @@ async fn render(
             miny = b.min_y
         ));
     } else {
-        let props = if parcels && t.z < DETAIL_MIN_ZOOM {
-            // What colours and filters need; the rest is one click away.
-            "p.code, p.stage::text AS stage, p.risk::text AS risk, p.planned_use".to_owned()
-        } else if parcels {
-            "p.code, p.name, p.town, p.stage::text AS stage, p.risk::text AS risk, p.planned_use, p.gb36600_class, p.land_right::text AS land_right".to_owned()
-        } else {
-            format!("{} AS id, ({})::jsonb AS props", c.fid, c.props)
-        };
-        let bbox_test = if parcels {
-            "p.geom_3857 && env.e".to_owned()
-        } else {
-            format!("{} && ST_Transform(env.e, 4490)", c.geom)
-        };
+        let props = format!("{} AS id, ({})::jsonb AS props", c.fid, c.props);
+        let bbox_test = format!("{} && ST_Transform(env.e, 4490)", c.geom);
         qb.push(format!(
             "mvt AS (SELECT ST_AsMVTGeom({shifted}, env.e, 4096, 64, true) AS geom, {props}
                        FROM {from}, env WHERE {bbox_test} AND {base}",
@@ -286,6 +275,67 @@ async fn render(
     }
     let bytes: Vec<u8> = qb.build_query_scalar().fetch_one(&state.pool).await?;
     Ok(bytes)
+}
+
+/// Parcels as polygons (zoom 14 and above): the database finds them by their stored Web
+/// Mercator copy and hands over its WKB; the service encodes the tile (`tiles::mvt`).
+/// From zoom 14 each parcel carries what colours and filters need (code, stage, risk,
+/// planned use), from zoom 16 all its register properties; the rest is one click away.
+async fn parcel_polygons(
+    state: &AppState,
+    c: &'static Collection,
+    t: TileCoord,
+    filter: Option<&cql2::Expr>,
+    shift: (f64, f64),
+    today: Date,
+) -> ApiResult<Vec<u8>> {
+    let detail = t.z >= DETAIL_MIN_ZOOM;
+    let b = t.bounds();
+    let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new(
+        "SELECT ST_AsBinary(p.geom_3857), p.code, p.stage::text, p.risk::text, p.planned_use",
+    );
+    if detail {
+        qb.push(", p.name, p.town, p.gb36600_class::bigint, p.land_right::text");
+    }
+    qb.push(" FROM parcels p WHERE p.geom_3857 && ST_MakeEnvelope(")
+        .push_bind(b.min_x)
+        .push(", ")
+        .push_bind(b.min_y)
+        .push(", ")
+        .push_bind(b.max_x)
+        .push(", ")
+        .push_bind(b.max_y)
+        .push(", 3857) AND ")
+        .push(c.base_where);
+    push_filter(&mut qb, c, filter, today)?;
+    let mut layer = PolygonLayer::new(c.id, b, shift);
+    let mut rows = qb.build().fetch(&state.pool);
+    while let Some(row) = rows.try_next().await? {
+        let text = |i: usize| {
+            row.try_get::<Option<String>, _>(i)
+                .map(|v| v.map(Prop::Text))
+        };
+        let mut props = vec![
+            ("code", text(1)?),
+            ("stage", text(2)?),
+            ("risk", text(3)?),
+            ("planned_use", text(4)?),
+        ];
+        if detail {
+            props.extend([
+                ("name", text(5)?),
+                ("town", text(6)?),
+                (
+                    "gb36600_class",
+                    row.try_get::<Option<i64>, _>(7)?.map(Prop::Int),
+                ),
+                ("land_right", text(8)?),
+            ]);
+        }
+        let wkb: &[u8] = row.try_get(0)?;
+        layer.add(wkb, &props).map_err(ApiError::internal)?;
+    }
+    Ok(layer.finish())
 }
 
 fn push_filter<'a>(

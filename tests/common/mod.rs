@@ -145,12 +145,14 @@ pub struct TestApp {
     pub state: AppState,
 }
 
-/// A response: status, headers, JSON body (Null when empty or not JSON).
+/// A response: status, headers, JSON body (Null when empty or not JSON), text, bytes.
 pub struct Res {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Value,
     pub text: String,
+    #[allow(dead_code)] // read by the tile tests only
+    pub bytes: Vec<u8>,
 }
 
 impl Res {
@@ -214,6 +216,7 @@ impl TestApp {
             headers,
             body,
             text,
+            bytes: bytes.to_vec(),
         }
     }
 
