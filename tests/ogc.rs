@@ -736,3 +736,48 @@ async fn parcel_tiles_encoded_by_the_service_match_postgis_own_encoding() {
     }
     assert!(compared >= 8, "{compared}");
 }
+
+#[tokio::test]
+async fn past_ten_thousand_matches_pages_stay_in_key_order_without_a_count() {
+    let app = TestApp::new().await;
+    district(&app).await;
+    // 10,050 small parcels in a row along 39.95N (inserted directly: the API is not the point).
+    sqlx::query(
+        "INSERT INTO parcels (code, name, town, gb36600_class, geom, area_m2)
+         SELECT 'B-' || i, 'b', '110109007', 1,
+                ST_Multi(ST_MakeEnvelope(116.0 + i * 1e-5, 39.95, 116.0 + i * 1e-5 + 5e-6, 39.95001, 4490)), 4.7
+           FROM generate_series(1, 10050) i",
+    )
+    .execute(&app.pool)
+    .await
+    .expect("insert");
+    let bbox = "bbox=115.99,39.94,116.2,39.96";
+    let first = app
+        .get(&format!("/ogc/collections/parcels/items?{bbox}&limit=3"))
+        .await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(
+        first.body.get("numberMatched").is_none(),
+        "no count past the cap"
+    );
+    assert_eq!(ids(&first), ["B-1", "B-2", "B-3"], "the lowest keys first");
+    let within = app
+        .get(&format!(
+            "/ogc/collections/parcels/items?{bbox}&limit=3&filter={}",
+            urlencode("code LIKE 'B-1000%'")
+        ))
+        .await;
+    assert_eq!(within.body["numberMatched"], 11, "B-1000 and B-10000…B-10009");
+    // A cursor past the last feature: an empty page that still knows the count.
+    let last: i64 = sqlx::query_scalar("SELECT max(id) FROM parcels")
+        .fetch_one(&app.pool)
+        .await
+        .expect("max");
+    let empty = app
+        .get(&format!(
+            "/ogc/collections/parcels/items?bbox=116.049,39.899,116.1,39.91&cursor={last}"
+        ))
+        .await;
+    assert_eq!(empty.body["numberReturned"], 0);
+    assert_eq!(empty.body["numberMatched"], 12);
+}

@@ -132,7 +132,7 @@ pub async fn export_file(
     };
     let mut qb = QueryBuilder::new(format!(
         "SELECT ({props})::text, ST_AsBinary(ST_Transform({geom}, {srid}))",
-        props = c.props,
+        props = c.props_sql(),
         geom = c.geom,
     ));
     selection.push_where(&mut qb, c)?;

@@ -262,7 +262,7 @@ async fn render(
             miny = b.min_y
         ));
     } else {
-        let props = format!("{} AS id, ({})::jsonb AS props", c.fid, c.props);
+        let props = format!("{} AS id, ({})::jsonb AS props", c.fid, c.props_sql());
         let bbox_test = format!("{} && ST_Transform(env.e, 4490)", c.geom);
         qb.push(format!(
             "mvt AS (SELECT ST_AsMVTGeom({shifted}, env.e, 4096, 64, true) AS geom, {props}

@@ -1,5 +1,7 @@
 //! The collections the OGC API serves: each a table, its key, geometry, properties and queryables.
 
+use std::borrow::Cow;
+
 use time::Date;
 
 use crate::db::filings::overdue_sql;
@@ -17,8 +19,8 @@ pub struct Collection {
     /// Feature id (text).
     pub fid: &'static str,
     pub geom: &'static str,
-    /// A `json_build_object(...)` or jsonb expression of the properties.
-    pub props: &'static str,
+    /// The properties.
+    pub props: Props,
     /// Always-applied condition.
     pub base_where: &'static str,
     /// The timestamp `datetime` filters on.
@@ -27,7 +29,70 @@ pub struct Collection {
     pub queryables: &'static [(&'static str, &'static str, QType)],
 }
 
+/// A collection's properties: an SQL JSON expression, or typed fields that the service
+/// writes as JSON itself (for the large collections, where building JSON per row in the
+/// database costs more than finding the rows).
+pub enum Props {
+    Sql(&'static str),
+    Fields(&'static [Field]),
+}
+
+/// One property read as a typed column.
+pub struct Field {
+    pub name: &'static str,
+    pub sql: &'static str,
+    pub kind: Kind,
+}
+
+/// How a field is read and written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    /// An enum, read as its label.
+    Label,
+    Int,
+    /// A number given to two decimals.
+    Hundredths,
+    Timestamp,
+}
+
+impl Field {
+    /// The column as the service reads it.
+    pub fn column_sql(&self) -> String {
+        match self.kind {
+            Kind::Text => self.sql.to_owned(),
+            Kind::Label => format!("{}::text", self.sql),
+            Kind::Int => format!("{}::bigint", self.sql),
+            Kind::Hundredths => format!("{}::float8", self.sql),
+            Kind::Timestamp => self.sql.to_owned(),
+        }
+    }
+
+    /// The field inside a `json_build_object(...)`.
+    fn json_sql(&self) -> String {
+        match self.kind {
+            Kind::Hundredths => format!("round({}::numeric, 2)", self.sql),
+            _ => self.sql.to_owned(),
+        }
+    }
+}
+
 impl Collection {
+    /// The properties as one SQL JSON expression (tiles, exports, single features).
+    pub fn props_sql(&self) -> Cow<'static, str> {
+        match self.props {
+            Props::Sql(s) => Cow::Borrowed(s),
+            Props::Fields(fields) => Cow::Owned(format!(
+                "json_build_object({})",
+                fields
+                    .iter()
+                    .map(|f| format!("'{}', {}", f.name, f.json_sql()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
+
     /// The queryables of a request made on `today` (Beijing's date), which the
     /// date-dependent ones (`overdue_filing`) are evaluated on.
     pub fn queryables(&self, today: Date) -> Queryables {
@@ -48,11 +113,27 @@ const OVERDUE_FILING: &str = concat!(
     ")"
 );
 
-const PARCEL_PROPS: &str = "json_build_object('code', p.code, 'name', p.name, 'town', p.town, 'address', p.address,
-    'current_use', p.current_use, 'planned_use', p.planned_use, 'gb36600_class', p.gb36600_class,
-    'land_right', p.land_right, 'right_holder', p.right_holder, 'responsible_party', p.responsible_party,
-    'risk', p.risk, 'stage', p.stage, 'area_m2', round(p.area_m2::numeric, 2), 'version', p.version,
-    'updated_at', p.updated_at)";
+const fn field(name: &'static str, sql: &'static str, kind: Kind) -> Field {
+    Field { name, sql, kind }
+}
+
+const PARCEL_FIELDS: &[Field] = &[
+    field("code", "p.code", Kind::Text),
+    field("name", "p.name", Kind::Text),
+    field("town", "p.town", Kind::Text),
+    field("address", "p.address", Kind::Text),
+    field("current_use", "p.current_use", Kind::Text),
+    field("planned_use", "p.planned_use", Kind::Text),
+    field("gb36600_class", "p.gb36600_class", Kind::Int),
+    field("land_right", "p.land_right", Kind::Label),
+    field("right_holder", "p.right_holder", Kind::Text),
+    field("responsible_party", "p.responsible_party", Kind::Text),
+    field("risk", "p.risk", Kind::Label),
+    field("stage", "p.stage", Kind::Label),
+    field("area_m2", "p.area_m2", Kind::Hundredths),
+    field("version", "p.version", Kind::Int),
+    field("updated_at", "p.updated_at", Kind::Timestamp),
+];
 
 /// Properties of a simple ledger table: every column but the geometry and the users.
 const ROW_PROPS: &str = "(to_jsonb(t) - 'geom' - 'created_by' - 'updated_by')";
@@ -66,7 +147,7 @@ const fn ledger(id: &'static str, title: &'static str, from: &'static str) -> Co
         key: "t.id",
         fid: "t.id::text",
         geom: "t.geom",
-        props: ROW_PROPS,
+        props: Props::Sql(ROW_PROPS),
         base_where: "TRUE",
         datetime: Some("t.updated_at"),
         queryables: &[
@@ -85,7 +166,7 @@ pub const COLLECTIONS: &[Collection] = &[
         key: "p.id",
         fid: "p.code",
         geom: "p.geom",
-        props: PARCEL_PROPS,
+        props: Props::Fields(PARCEL_FIELDS),
         base_where: "p.retired_at IS NULL",
         datetime: Some("p.updated_at"),
         queryables: &[
@@ -111,10 +192,10 @@ pub const COLLECTIONS: &[Collection] = &[
         key: "sp.id",
         fid: "sp.id::text",
         geom: "sp.geom",
-        props: "json_build_object('point_id', sp.point_id, 'parcel', p.code, 'borehole', sp.borehole,
+        props: Props::Sql("json_build_object('point_id', sp.point_id, 'parcel', p.code, 'borehole', sp.borehole,
             'worst_ratio', (SELECT max(r.value_mgkg / CASE p.gb36600_class WHEN 1 THEN i.screen_class1 ELSE i.screen_class2 END)
                               FROM samples s JOIN results r ON r.sample_id = s.id JOIN gb36600_items i ON i.item_no = r.item_no
-                             WHERE s.point_id = sp.id AND NOT r.below_detection AND s.matrix = 'soil'))",
+                             WHERE s.point_id = sp.id AND NOT r.below_detection AND s.matrix = 'soil'))"),
         base_where: "TRUE",
         datetime: None,
         queryables: &[("point_id", "sp.point_id", QType::Text), ("parcel", "p.code", QType::Text)],
@@ -127,8 +208,8 @@ pub const COLLECTIONS: &[Collection] = &[
         key: "c.id",
         fid: "c.id::text",
         geom: "c.footprint",
-        props: "json_build_object('name', c.name, 'enterprise', e.uscc, 'enterprise_name', e.name, 'industry', e.industry,
-            'closure_year', c.closure_year, 'risk_level', c.risk_level, 'risk_score', c.risk_score, 'area_m2', round(c.area_m2::numeric, 1))",
+        props: Props::Sql("json_build_object('name', c.name, 'enterprise', e.uscc, 'enterprise_name', e.name, 'industry', e.industry,
+            'closure_year', c.closure_year, 'risk_level', c.risk_level, 'risk_score', c.risk_score, 'area_m2', round(c.area_m2::numeric, 1))"),
         base_where: "TRUE",
         datetime: Some("c.created_at"),
         queryables: &[
@@ -147,8 +228,8 @@ pub const COLLECTIONS: &[Collection] = &[
         key: "e.id",
         fid: "e.uscc",
         geom: "e.location",
-        props: "json_build_object('uscc', e.uscc, 'name', e.name, 'industry', e.industry, 'status', e.status,
-            'years', (SELECT json_agg(k.year ORDER BY k.year) FROM key_unit_listings k WHERE k.enterprise_id = e.id AND k.listed))",
+        props: Props::Sql("json_build_object('uscc', e.uscc, 'name', e.name, 'industry', e.industry, 'status', e.status,
+            'years', (SELECT json_agg(k.year ORDER BY k.year) FROM key_unit_listings k WHERE k.enterprise_id = e.id AND k.listed))"),
         base_where: "EXISTS (SELECT 1 FROM key_unit_listings k WHERE k.enterprise_id = e.id AND k.listed)",
         datetime: Some("e.updated_at"),
         queryables: &[("uscc", "e.uscc", QType::Text), ("name", "e.name", QType::Text), ("industry", "e.industry", QType::Text)],
@@ -161,7 +242,7 @@ pub const COLLECTIONS: &[Collection] = &[
         key: "e.id",
         fid: "e.uscc",
         geom: "e.location",
-        props: "json_build_object('uscc', e.uscc, 'name', e.name, 'industry', e.industry, 'status', e.status, 'closed_on', e.closed_on)",
+        props: Props::Sql("json_build_object('uscc', e.uscc, 'name', e.name, 'industry', e.industry, 'status', e.status, 'closed_on', e.closed_on)"),
         base_where: "TRUE",
         datetime: Some("e.updated_at"),
         queryables: &[
@@ -179,7 +260,7 @@ pub const COLLECTIONS: &[Collection] = &[
         key: "t.id",
         fid: "t.patch_no",
         geom: "t.geom",
-        props: "json_build_object('patch_no', t.patch_no, 'kind', t.kind, 'detected_on', t.detected_on, 'area_m2', round(t.area_m2::numeric, 1))",
+        props: Props::Sql("json_build_object('patch_no', t.patch_no, 'kind', t.kind, 'detected_on', t.detected_on, 'area_m2', round(t.area_m2::numeric, 1))"),
         base_where: "TRUE",
         datetime: Some("t.imported_at"),
         queryables: &[("patch_no", "t.patch_no", QType::Text), ("kind", "t.kind::text", QType::Text), ("detected_on", "t.detected_on", QType::Date)],

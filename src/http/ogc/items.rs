@@ -5,11 +5,12 @@ use axum::http::header::{HeaderName, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
-use sqlx::QueryBuilder;
+use sqlx::{Postgres, QueryBuilder, Row};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::collections::{find, Collection};
+use super::features;
 pub use super::selection::{selection_params, Selection};
 use super::{base_url, ogc_error};
 use crate::error::{ApiError, ApiResult};
@@ -144,51 +145,68 @@ pub async fn items(
     let selection = Selection::parse(params)?;
     let params = &selection.params;
 
-    let mut qb = QueryBuilder::new(format!(
-        "SELECT {key}, json_build_object('type', 'Feature', 'id', {fid}, 'geometry', {geom}::json, 'properties', {props})::text",
-        key = c.key,
-        fid = c.fid,
-        geom = geometry_sql(c.geom, crs, named84),
-        props = c.props
-    ));
+    let columns = features::columns(c, &geometry_sql(c.geom, crs, named84));
+    // One statement finds the selection (up to the count cap), counts it and reads the page
+    // from it; past the cap the page is read in key order from the table and no count is given.
+    let mut qb = QueryBuilder::new(format!("WITH m AS MATERIALIZED (SELECT {} AS k", c.key));
     selection.push_where(&mut qb, c)?;
-    match (cursor, before) {
-        (_, Some(b)) => {
-            qb.push(format!(" AND {} < ", c.key)).push_bind(b);
-            qb.push(format!(" ORDER BY {} DESC LIMIT ", c.key))
-                .push_bind(limit + 1);
-        }
-        (Some(a), None) => {
-            qb.push(format!(" AND {} > ", c.key)).push_bind(a);
-            qb.push(format!(" ORDER BY {} LIMIT ", c.key))
-                .push_bind(limit + 1);
-        }
-        (None, None) => {
-            qb.push(format!(" ORDER BY {} LIMIT ", c.key))
-                .push_bind(limit + 1);
-        }
-    }
-    let mut rows: Vec<(i64, String)> = qb
-        .build_query_as()
+    qb.push(" LIMIT ").push_bind(COUNT_CAP + 1);
+    qb.push("), page AS (SELECT k FROM m WHERE TRUE");
+    push_keyset(&mut qb, "k", cursor, before, limit);
+    qb.push(format!(
+        ") SELECT (SELECT count(*) FROM m), {columns} FROM {} JOIN page ON page.k = {} ORDER BY page.k{}",
+        c.from,
+        c.key,
+        if before.is_some() { " DESC" } else { "" }
+    ));
+    let rows = qb
+        .build()
         .fetch_all(&state.pool)
         .await
         .map_err(db_or_filter)?;
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    if before.is_some() {
-        rows.reverse();
+    let counted: i64 = match rows.first() {
+        Some(r) => r.try_get(0)?,
+        // The first page is empty only when nothing matches.
+        None if cursor.is_none() && before.is_none() => 0,
+        None => {
+            let mut count = QueryBuilder::new("SELECT count(*) FROM (SELECT 1");
+            selection.push_where(&mut count, c)?;
+            count
+                .push(" LIMIT ")
+                .push_bind(COUNT_CAP + 1)
+                .push(") AS capped");
+            count
+                .build_query_scalar()
+                .fetch_one(&state.pool)
+                .await
+                .map_err(db_or_filter)?
+        }
+    };
+    let (rows, at, matched) = if counted <= COUNT_CAP {
+        (rows, 1, Some(counted))
+    } else {
+        let mut qb = QueryBuilder::new(format!("SELECT {columns}"));
+        selection.push_where(&mut qb, c)?;
+        push_keyset(&mut qb, c.key, cursor, before, limit);
+        let rows = qb
+            .build()
+            .fetch_all(&state.pool)
+            .await
+            .map_err(db_or_filter)?;
+        (rows, 0, None)
+    };
+    let mut features: Vec<(i64, String)> = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let mut f = String::with_capacity(512);
+        let key = features::write(row, at, c, &mut f)?;
+        features.push((key, f));
     }
-    let mut count = QueryBuilder::new("SELECT count(*) FROM (SELECT 1");
-    selection.push_where(&mut count, c)?;
-    count
-        .push(" LIMIT ")
-        .push_bind(COUNT_CAP + 1)
-        .push(") AS capped");
-    let matched: i64 = count
-        .build_query_scalar()
-        .fetch_one(&state.pool)
-        .await
-        .map_err(db_or_filter)?;
+    let more = features.len() as i64 > limit;
+    features.truncate(limit as usize);
+    if before.is_some() {
+        features.reverse();
+    }
+    let rows = features;
 
     let base = format!("{}/ogc/collections/{}/items", base_url(&headers), c.id);
     let query_without = |drop: &[&str]| -> String {
@@ -243,7 +261,7 @@ pub async fn items(
     }
     body.push_str("],\"numberReturned\":");
     body.push_str(&rows.len().to_string());
-    if matched <= COUNT_CAP {
+    if let Some(matched) = matched {
         body.push_str(",\"numberMatched\":");
         body.push_str(&matched.to_string());
     }
@@ -284,6 +302,30 @@ pub(crate) fn db_or_filter(e: sqlx::Error) -> ApiError {
     e.into()
 }
 
+/// ` AND {key} > cursor ORDER BY {key} LIMIT n+1`, or going back from `before`, descending.
+fn push_keyset(
+    qb: &mut QueryBuilder<'_, Postgres>,
+    key: &str,
+    cursor: Option<i64>,
+    before: Option<i64>,
+    limit: i64,
+) {
+    match (cursor, before) {
+        (_, Some(b)) => {
+            qb.push(format!(" AND {key} < ")).push_bind(b);
+            qb.push(format!(" ORDER BY {key} DESC LIMIT "));
+        }
+        (Some(a), None) => {
+            qb.push(format!(" AND {key} > ")).push_bind(a);
+            qb.push(format!(" ORDER BY {key} LIMIT "));
+        }
+        (None, None) => {
+            qb.push(format!(" ORDER BY {key} LIMIT "));
+        }
+    }
+    qb.push_bind(limit + 1);
+}
+
 pub async fn item(
     State(state): State<AppState>,
     Path((id, fid)): Path<(String, String)>,
@@ -295,19 +337,19 @@ pub async fn item(
     let named84 = named_crs84(&params);
     let gcj = gcj02_requested(&params)?;
     let sql = format!(
-        "SELECT json_build_object('type', 'Feature', 'id', {fid}, 'geometry', {geom}::json, 'properties', {props})::text
-           FROM {from} WHERE {base} AND {fid} = $1",
-        fid = c.fid,
-        geom = geometry_sql(c.geom, crs, named84),
-        props = c.props,
-        from = c.from,
-        base = c.base_where
+        "SELECT {} FROM {} WHERE {} AND {} = $1",
+        features::columns(c, &geometry_sql(c.geom, crs, named84)),
+        c.from,
+        c.base_where,
+        c.fid
     );
-    let f: Option<String> = sqlx::query_scalar(&sql)
+    let row = sqlx::query(&sql)
         .bind(&fid)
         .fetch_optional(&state.pool)
-        .await?;
-    let f = f.ok_or_else(|| ogc_error(StatusCode::NOT_FOUND, "no such feature"))?;
+        .await?
+        .ok_or_else(|| ogc_error(StatusCode::NOT_FOUND, "no such feature"))?;
+    let mut f = String::with_capacity(1024);
+    features::write(&row, 0, c, &mut f)?;
     Ok(respond(
         if gcj { to_gcj02_text(&f) } else { f },
         crs,

@@ -1,6 +1,7 @@
 //! OGC API – Features under `/ogc`: Part 1 Core (GeoJSON, OpenAPI 3.0), Part 2 CRS, Part 3 CQL2 filters.
 
 mod collections;
+mod features;
 pub mod items;
 mod openapi;
 mod selection;

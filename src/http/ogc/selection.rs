@@ -121,25 +121,38 @@ impl Selection {
             (&self.params, &self.bbox, &self.filter, self.filter_srid);
         qb.push(format!(" FROM {} WHERE {}", c.from, c.base_where));
         if let Some(b) = bbox {
-            qb.push(format!(
-                " AND ST_Intersects({}, ST_Transform(ST_MakeEnvelope(",
-                c.geom
-            ))
-            .push_bind(b.env[0])
-            .push(", ")
-            .push_bind(b.env[1])
-            .push(", ")
-            .push_bind(b.env[2])
-            .push(", ")
-            .push_bind(b.env[3])
-            .push(format!(
-                ", {}), 4490))",
-                if b.crs.is_geographic() {
-                    4490
-                } else {
-                    b.crs.epsg()
-                }
-            ));
+            let srid = if b.crs.is_geographic() {
+                4490
+            } else {
+                b.crs.epsg()
+            };
+            let envelope = |qb: &mut QueryBuilder<'a, Postgres>| {
+                qb.push("ST_Transform(ST_MakeEnvelope(")
+                    .push_bind(b.env[0])
+                    .push(", ")
+                    .push_bind(b.env[1])
+                    .push(", ")
+                    .push_bind(b.env[2])
+                    .push(", ")
+                    .push_bind(b.env[3])
+                    .push(format!(", {srid}), 4490)"));
+            };
+            if srid == 4490 {
+                // The window is a rectangle in the stored CRS: a feature whose bounding box
+                // lies inside it intersects it, so only those across its edge need the
+                // exact test (most of a dense window's features are inside).
+                qb.push(format!(" AND {} && ", c.geom));
+                envelope(qb);
+                qb.push(format!(" AND ({} @ ", c.geom));
+                envelope(qb);
+                qb.push(format!(" OR ST_Intersects({}, ", c.geom));
+                envelope(qb);
+                qb.push("))");
+            } else {
+                qb.push(format!(" AND ST_Intersects({}, ", c.geom));
+                envelope(qb);
+                qb.push(")");
+            }
         }
         if let Some(raw) = params.get("datetime") {
             let col = c
