@@ -3,7 +3,7 @@
 #   (a) items: ~1 km² bbox windows, limit=1000, 64 connections, 10 s — soilreg /ogc vs pygeoapi
 #       (PostgreSQL provider, on a 4326 copy of the table) vs the raw SQL (pgbench);
 #   (b) tiles: the same list of z10–z16 tiles, cold and warm — soilreg vs Martin 1.14;
-#   (c) resident memory of both servers after the load.
+#   (c) the raw PostGIS floor of items and z14–16 tiles; resident memory of both servers.
 # Peers are installed into bench/.peers (never committed). Usage: bench/peers.sh [N]
 # PGDIR=... reuses a cluster that already holds the generated parcels.
 set -euo pipefail
@@ -201,6 +201,30 @@ LUA
 echo "== (b) tiles: $(wc -l < "$OUT/tiles.txt") tiles z10–z16 over the eastern district, 16 concurrent, each once (cold)"
 kill "$SOIL_PID"; sleep 1; start_soilreg
 echo "soilreg cold:"; python3 "$OUT/fetch.py" "http://$SOIL/tiles/parcels" "$OUT/tiles.txt"
+# (c) the floor: the same z14–16 ranges straight from PostGIS (pgbench, 16 clients, 10 s),
+# as ST_AsMVT builds the tile and as the rows soilreg reads to build it itself.
+python3 - "$OUT" <<'PY'
+import math, sys
+def tile(z, lon, lat):
+    n = 2 ** z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2 * n)
+    return x, y
+env = "ST_TileEnvelope(:z, :x, :y)"
+bodies = {
+    "mvt": f"SELECT ST_AsMVT(t, 'parcels', 4096, 'geom') FROM (SELECT ST_AsMVTGeom(geom_3857, {env}, 4096, 64, true) AS geom, code, stage::text AS stage, risk::text AS risk, planned_use FROM parcels WHERE geom_3857 && {env} AND retired_at IS NULL) t;",
+    "rows": f"SELECT ST_AsBinary(geom_3857), code, stage::text, risk::text, planned_use FROM parcels WHERE geom_3857 && {env} AND retired_at IS NULL;",
+}
+for z in (14, 15, 16):
+    x0, y1 = tile(z, 115.95, 39.84); x1, y0 = tile(z, 116.17, 40.06)
+    for name, body in bodies.items():
+        open(f"{sys.argv[1]}/raw-{name}-{z}.sql", "w").write(
+            f"\\set z {z}\n\\set x random({x0}, {x1})\n\\set y random({y0}, {y1})\n{body}\n")
+PY
+for kind in mvt rows; do
+  tps=$(pgbench -n -c 16 -j 2 -T 10 -f "$OUT/raw-$kind-14.sql" -f "$OUT/raw-$kind-15.sql" -f "$OUT/raw-$kind-16.sql" "$URL" 2>/dev/null | grep -E '^tps' | awk '{print $3}')
+  echo "raw PostGIS z14-16 ($kind): $tps per s"
+done
 start_martin 0
 echo "martin cold (cache 0):"; python3 "$OUT/fetch.py" "http://$MARTIN/parcels" "$OUT/tiles.txt"
 echo "== warm: wrk -t2 -c64 -d10s cycling the same list"
