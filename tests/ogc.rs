@@ -767,7 +767,10 @@ async fn past_ten_thousand_matches_pages_stay_in_key_order_without_a_count() {
             urlencode("code LIKE 'B-1000%'")
         ))
         .await;
-    assert_eq!(within.body["numberMatched"], 11, "B-1000 and B-10000…B-10009");
+    assert_eq!(
+        within.body["numberMatched"], 11,
+        "B-1000 and B-10000…B-10009"
+    );
     // A cursor past the last feature: an empty page that still knows the count.
     let last: i64 = sqlx::query_scalar("SELECT max(id) FROM parcels")
         .fetch_one(&app.pool)

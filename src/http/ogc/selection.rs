@@ -126,8 +126,10 @@ impl Selection {
             } else {
                 b.crs.epsg()
             };
+            // A scalar subquery, so that a prepared (generic) plan builds the window once
+            // per statement rather than once per row.
             let envelope = |qb: &mut QueryBuilder<'a, Postgres>| {
-                qb.push("ST_Transform(ST_MakeEnvelope(")
+                qb.push("(SELECT ST_Transform(ST_MakeEnvelope(")
                     .push_bind(b.env[0])
                     .push(", ")
                     .push_bind(b.env[1])
@@ -135,7 +137,7 @@ impl Selection {
                     .push_bind(b.env[2])
                     .push(", ")
                     .push_bind(b.env[3])
-                    .push(format!(", {srid}), 4490)"));
+                    .push(format!(", {srid}), 4490))"));
             };
             if srid == 4490 {
                 // The window is a rectangle in the stored CRS: a feature whose bounding box
