@@ -874,3 +874,39 @@ async fn a_table_of_point_coordinates_fills_a_point_ledger() {
         "({x}, {y})"
     );
 }
+
+#[tokio::test]
+async fn an_import_writes_each_parcel_s_first_history_row_as_the_trigger_would() {
+    let app = TestApp::new().await;
+    with_district(&app.pool).await;
+    let dir = Dir::new();
+    let path = dir.path("h.geojson");
+    write_geojson(&path, &grid(30, "H"));
+    let r = run(&app.pool, &path, &Options::default())
+        .await
+        .expect("import");
+    assert_eq!(r.counts.written, 30);
+    // One version-1 row per imported parcel, equal to what the row trigger builds from it.
+    let (rows, same): (i64, i64) = sqlx::query_as(
+        "SELECT count(*), count(*) FILTER (WHERE v.row = parcel_version_row(p))
+           FROM parcels p JOIN parcel_versions v ON v.parcel_id = p.id AND v.version = 1
+          WHERE p.code LIKE 'H-%'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("versions");
+    assert_eq!((rows, same), (30, 30));
+    // Outside an import the trigger writes the history as before.
+    let t = app.token("planning", Role::Editor).await;
+    let res = app
+        .post("/api/parcels", &t, &common::parcel("API-1", 116.12, 39.95))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let kept: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM parcel_versions v JOIN parcels p ON p.id = v.parcel_id WHERE p.code = 'API-1'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("api version");
+    assert_eq!(kept, 1);
+}
