@@ -5,7 +5,9 @@
 #   (b) tiles: the same list of z10–z16 tiles, cold and warm — soilreg vs Martin 1.14;
 #   (c) the raw PostGIS floor of items and z14–16 tiles; resident memory of both servers.
 # Peers are installed into bench/.peers (never committed). Usage: bench/peers.sh [N]
-# PGDIR=... reuses a cluster that already holds the generated parcels.
+# PGDIR=... reuses a cluster that already holds the generated parcels; BENCH_DB=... names
+# another database of it (e.g. one filled by `soilreg demo generate --uniform`); ONLY=items
+# stops after the items.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000000}
@@ -20,6 +22,7 @@ cargo build --release --locked -q
 BIN=./target/release/soilreg
 PGDIR=${PGDIR:-$PWD/$OUT/pg}
 URL=$($BIN --pg-dir "$PGDIR" --pg-port "$PG_PORT" db start)
+URL=${URL%/*}/${BENCH_DB:-${URL##*/}}
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -81,7 +84,7 @@ resources:
     providers:
       - type: feature
         name: PostgreSQL
-        data: {host: 127.0.0.1, port: $PG_PORT, dbname: soilreg, user: postgres, password: ""}
+        data: {host: 127.0.0.1, port: $PG_PORT, dbname: ${URL##*/}, user: postgres, password: ""}
         id_field: id
         table: parcels_4326
         geom_field: geom
@@ -143,8 +146,19 @@ SELECT (SELECT count(*) FROM m), p.id, p.code, ST_AsGeoJSON(p.geom, 7, 0), p.cod
   FROM parcels p JOIN page ON page.k = p.id ORDER BY page.k;
 SQL
 echo "raw PostGIS (the same statement, pgbench -c64 -j2 -T10): $(pgbench -n -c 64 -j 2 -T 10 -f "$OUT/items.sql" "$URL" 2>/dev/null | grep -E '^tps' | awk '{print $3}') per s"
-echo "features per page: $(curl -s "http://$SOIL/ogc/collections/parcels/items?bbox=116.05,39.90,116.0617,39.909&limit=1000" | python3 -c 'import json,sys;print(json.load(sys.stdin)["numberReturned"])')"
+python3 - "http://$SOIL" <<'PY'
+import json, random, sys, urllib.request
+random.seed(7)
+n = []
+for _ in range(20):
+    x, y = 116.00 + random.random() * 0.12, 39.86 + random.random() * 0.12
+    url = f"{sys.argv[1]}/ogc/collections/parcels/items?bbox={x:.5f},{y:.5f},{x + 0.0117:.5f},{y + 0.009:.5f}&limit=1000"
+    page = json.load(urllib.request.urlopen(url))
+    n.append((page["numberReturned"], page.get("numberMatched", 10001)))
+print(f"features per page over 20 windows: mean {sum(r for r, _ in n) / 20:.0f}, matched mean {sum(m for _, m in n) / 20:.0f}")
+PY
 echo "soilreg memory after items: $(rss "$SOIL_PID")"
+[ "${ONLY:-}" = items ] && exit 0
 
 # --- (b) tiles ----------------------------------------------------------------------------
 python3 - "$OUT/tiles.txt" <<'PY'

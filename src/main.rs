@@ -57,6 +57,10 @@ enum DemoCommand {
         parcels: i32,
         #[arg(long, default_value_t = 7)]
         seed: i32,
+        /// The same density in every town (by default the eastern towns, where people
+        /// live and industry was, hold most parcels).
+        #[arg(long)]
+        uniform: bool,
     },
 }
 
@@ -114,11 +118,15 @@ async fn main() -> Result<()> {
                     let n = demo::record_histories(&pool, "GEN-", limit).await?;
                     println!("{n} events recorded");
                 }
-                DemoCommand::Generate { parcels, seed } => {
+                DemoCommand::Generate {
+                    parcels,
+                    seed,
+                    uniform,
+                } => {
                     if parcels <= 0 {
                         bail!("--parcels must be positive");
                     }
-                    let n = demo::generate(&pool, "GEN-", parcels, seed).await?;
+                    let n = demo::generate(&pool, "GEN-", parcels, seed, uniform).await?;
                     println!("{n} parcels generated");
                 }
             }

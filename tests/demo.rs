@@ -132,10 +132,10 @@ async fn the_demo_district_loads_idempotently_with_plausible_parcels_and_histori
 async fn generation_is_deterministic_for_a_seed() {
     let (a, _) = database().await;
     let (b, _) = database().await;
-    soilreg::demo::generate(&a, "GEN-", 500, 11)
+    soilreg::demo::generate(&a, "GEN-", 500, 11, false)
         .await
         .expect("a");
-    soilreg::demo::generate(&b, "GEN-", 500, 11)
+    soilreg::demo::generate(&b, "GEN-", 500, 11, false)
         .await
         .expect("b");
     let digest = "SELECT md5(string_agg(code || name || ST_AsText(geom) || risk::text, ',' ORDER BY code)) FROM parcels";

@@ -81,8 +81,15 @@ pub async fn load_district(pool: &PgPool) -> Result<()> {
 }
 
 /// Generates `n` parcels with codes `{prefix}0000001…`; deterministic for a seed, idempotent.
+/// Towns get parcels by their weight and area, or by area alone when `uniform`.
 /// Returns how many were inserted.
-pub async fn generate(pool: &PgPool, prefix: &str, n: i32, seed: i32) -> Result<u64> {
+pub async fn generate(
+    pool: &PgPool,
+    prefix: &str,
+    n: i32,
+    seed: i32,
+    uniform: bool,
+) -> Result<u64> {
     load_district(pool).await?;
     let seeds = seeds()?;
     let classes: Vec<i16> = PLANNED
@@ -94,7 +101,12 @@ pub async fn generate(pool: &PgPool, prefix: &str, n: i32, seed: i32) -> Result<
         .bind(seed)
         .bind(prefix)
         .bind(seeds.iter().map(|s| s.code.clone()).collect::<Vec<_>>())
-        .bind(seeds.iter().map(|s| s.weight).collect::<Vec<_>>())
+        .bind(
+            seeds
+                .iter()
+                .map(|s| if uniform { 1.0 } else { s.weight })
+                .collect::<Vec<_>>(),
+        )
         .bind(PLANNED)
         .bind(classes)
         .bind(CURRENT)
@@ -141,7 +153,7 @@ pub fn demo_users() -> Vec<DemoUser> {
 
 /// Loads the whole demo district: outline, towns, parcels and users (idempotent).
 pub async fn load(pool: &PgPool) -> Result<Vec<DemoUser>> {
-    generate(pool, "DEMO-", DEMO_PARCELS, DEMO_SEED).await?;
+    generate(pool, "DEMO-", DEMO_PARCELS, DEMO_SEED, false).await?;
     let users = demo_users();
     let mut tx = pool.begin().await?;
     for u in &users {
