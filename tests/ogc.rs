@@ -199,6 +199,12 @@ async fn bbox_and_crs_follow_part_2_with_authority_axis_order() {
         (400.0..700.0).contains(&shift),
         "GCJ-02 moves points about half a kilometre east: {shift}"
     );
+    // A page in GCJ-02 holds the same shifted positions, feature by feature.
+    let page = app
+        .get("/ogc/collections/parcels/items?coords=gcj02&filter=code%3D'O-00'")
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert_eq!(page.body["features"][0]["geometry"], gcj.body["geometry"]);
     assert_eq!(
         app.get("/ogc/collections/parcels/items/NOPE").await.status,
         StatusCode::NOT_FOUND

@@ -78,6 +78,11 @@ impl Field {
 }
 
 impl Collection {
+    /// The alias of the table the key belongs to (`p` of `p.id`), whose `ctid` locates a row.
+    pub fn key_table(&self) -> &'static str {
+        self.key.split('.').next().unwrap_or(self.key)
+    }
+
     /// The properties as one SQL JSON expression (tiles, exports, single features).
     pub fn props_sql(&self) -> Cow<'static, str> {
         match self.props {

@@ -23,63 +23,61 @@ pub fn columns(c: &Collection, geometry: &str) -> String {
     format!("{}, {}, {geometry}, {props}", c.key, c.fid)
 }
 
-/// Appends the feature whose [`columns`] start at `at` in `row`; returns its key.
-pub fn write(row: &PgRow, at: usize, c: &Collection, out: &mut String) -> Result<i64, sqlx::Error> {
+/// Appends the feature whose [`columns`] start at `at` in `row` to a JSON buffer (written
+/// in place, a page's features into one buffer); returns its key.
+pub fn write(
+    row: &PgRow,
+    at: usize,
+    c: &Collection,
+    out: &mut Vec<u8>,
+) -> Result<i64, sqlx::Error> {
     let key: i64 = row.try_get(at)?;
     let fid: Option<&str> = row.try_get(at + 1)?;
     let geometry: Option<&str> = row.try_get(at + 2)?;
-    out.push_str("{\"type\":\"Feature\",\"id\":");
-    push_text(out, fid);
-    out.push_str(",\"geometry\":");
-    out.push_str(geometry.unwrap_or("null"));
-    out.push_str(",\"properties\":");
+    out.extend_from_slice(b"{\"type\":\"Feature\",\"id\":");
+    push_json(out, &fid);
+    out.extend_from_slice(b",\"geometry\":");
+    out.extend_from_slice(geometry.unwrap_or("null").as_bytes());
+    out.extend_from_slice(b",\"properties\":");
     match c.props {
-        Props::Sql(_) => out.push_str(row.try_get::<Option<&str>, _>(at + 3)?.unwrap_or("{}")),
+        Props::Sql(_) => {
+            let props: Option<&str> = row.try_get(at + 3)?;
+            out.extend_from_slice(props.unwrap_or("{}").as_bytes());
+        }
         Props::Fields(fields) => {
-            out.push('{');
+            out.push(b'{');
             for (i, f) in fields.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
-                push_text(out, Some(f.name));
-                out.push(':');
+                push_json(out, &f.name);
+                out.push(b':');
                 let col = at + 3 + i;
                 match f.kind {
-                    Kind::Text | Kind::Label => push_text(out, row.try_get(col)?),
-                    Kind::Int => match row.try_get::<Option<i64>, _>(col)? {
-                        Some(n) => out.push_str(&n.to_string()),
-                        None => out.push_str("null"),
-                    },
+                    Kind::Text | Kind::Label => {
+                        push_json(out, &row.try_get::<Option<&str>, _>(col)?)
+                    }
+                    Kind::Int => push_json(out, &row.try_get::<Option<i64>, _>(col)?),
                     Kind::Hundredths => {
                         let v = row.try_get::<Option<f64>, _>(col)?;
-                        let n = v.and_then(|v| {
-                            serde_json::Number::from_f64((v * 100.0).round() / 100.0)
-                        });
-                        match n {
-                            Some(n) => out.push_str(&n.to_string()),
-                            None => out.push_str("null"),
-                        }
+                        push_json(out, &v.map(|v| (v * 100.0).round() / 100.0));
                     }
                     Kind::Timestamp => {
                         let t = row.try_get::<Option<OffsetDateTime>, _>(col)?;
-                        push_text(out, t.and_then(|t| t.format(&Rfc3339).ok()).as_deref());
+                        push_json(out, &t.and_then(|t| t.format(&Rfc3339).ok()));
                     }
                 }
             }
-            out.push('}');
+            out.push(b'}');
         }
     }
-    out.push('}');
+    out.push(b'}');
     Ok(key)
 }
 
-/// A JSON string (escaped), or `null`.
-fn push_text(out: &mut String, s: Option<&str>) {
-    match s {
-        Some(s) => match serde_json::to_string(s) {
-            Ok(json) => out.push_str(&json),
-            Err(_) => out.push_str("null"),
-        },
-        None => out.push_str("null"),
+/// A value as JSON, straight into the buffer (`None` and non-finite numbers are `null`).
+fn push_json<T: serde::Serialize>(out: &mut Vec<u8>, v: &T) {
+    if serde_json::to_writer(&mut *out, v).is_err() {
+        out.extend_from_slice(b"null");
     }
 }

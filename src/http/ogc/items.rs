@@ -95,13 +95,13 @@ fn gcj02_requested(params: &Params) -> ApiResult<bool> {
     }
 }
 
-fn to_gcj02_text(feature: &str) -> String {
-    match serde_json::from_str::<Value>(feature) {
+fn to_gcj02_text(feature: &[u8]) -> Vec<u8> {
+    match serde_json::from_slice::<Value>(feature) {
         Ok(mut v) => {
             if let Some(g) = v.get_mut("geometry") {
                 gcj02::map_positions(g, &gcj02::to_gcj02);
             }
-            v.to_string()
+            v.to_string().into_bytes()
         }
         Err(_) => feature.to_owned(),
     }
@@ -148,15 +148,20 @@ pub async fn items(
     let columns = features::columns(c, &geometry_sql(c.geom, crs, named84));
     // One statement finds the selection (up to the count cap), counts it and reads the page
     // from it; past the cap the page is read in key order from the table and no count is given.
-    let mut qb = QueryBuilder::new(format!("WITH m AS MATERIALIZED (SELECT {} AS k", c.key));
+    // The page is joined back by row position (ctid): no second index lookup per feature.
+    let mut qb = QueryBuilder::new(format!(
+        "WITH m AS MATERIALIZED (SELECT {} AS k, {}.ctid AS t",
+        c.key,
+        c.key_table()
+    ));
     selection.push_where(&mut qb, c)?;
     qb.push(" LIMIT ").push_bind(COUNT_CAP + 1);
-    qb.push("), page AS (SELECT k FROM m WHERE TRUE");
+    qb.push("), page AS (SELECT k, t FROM m WHERE TRUE");
     push_keyset(&mut qb, "k", cursor, before, limit);
     qb.push(format!(
-        ") SELECT (SELECT count(*) FROM m), {columns} FROM {} JOIN page ON page.k = {} ORDER BY page.k{}",
+        ") SELECT (SELECT count(*) FROM m), {columns} FROM {} JOIN page ON page.t = {}.ctid ORDER BY page.k{}",
         c.from,
-        c.key,
+        c.key_table(),
         if before.is_some() { " DESC" } else { "" }
     ));
     let rows = qb
@@ -195,18 +200,32 @@ pub async fn items(
             .map_err(db_or_filter)?;
         (rows, 0, None)
     };
-    let mut features: Vec<(i64, String)> = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let mut f = String::with_capacity(512);
-        let key = features::write(row, at, c, &mut f)?;
-        features.push((key, f));
+    // The page's features straight into the body, in key order (a `before` page was read
+    // descending): the keys at its ends make the links.
+    let more = rows.len() as i64 > limit;
+    let page = &rows[..rows.len().min(limit as usize)];
+    let mut body: Vec<u8> = Vec::with_capacity(page.len() * 800 + 1024);
+    body.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"features\":[");
+    let (mut first, mut last) = (None, None);
+    let ordered: Box<dyn Iterator<Item = _>> = if before.is_some() {
+        Box::new(page.iter().rev())
+    } else {
+        Box::new(page.iter())
+    };
+    for (i, row) in ordered.enumerate() {
+        if i > 0 {
+            body.push(b',');
+        }
+        let start = body.len();
+        let key = features::write(row, at, c, &mut body)?;
+        if gcj {
+            let shifted = to_gcj02_text(&body[start..]);
+            body.truncate(start);
+            body.extend_from_slice(&shifted);
+        }
+        first.get_or_insert(key);
+        last = Some(key);
     }
-    let more = features.len() as i64 > limit;
-    features.truncate(limit as usize);
-    if before.is_some() {
-        features.reverse();
-    }
-    let rows = features;
 
     let base = format!("{}/ogc/collections/{}/items", base_url(&headers), c.id);
     let query_without = |drop: &[&str]| -> String {
@@ -241,46 +260,30 @@ pub async fn items(
     } else {
         cursor.is_some()
     };
-    if let (true, Some((last, _))) = (has_next, rows.last()) {
+    if let (true, Some(last)) = (has_next, last) {
         links.push(json!({"rel": "next", "type": GEOJSON, "href": format!("{base}?{}", join(format!("cursor={last}")))}));
     }
-    if let (true, Some((first, _))) = (has_prev, rows.first()) {
+    if let (true, Some(first)) = (has_prev, first) {
         links.push(json!({"rel": "prev", "type": GEOJSON, "href": format!("{base}?{}", join(format!("before={first}")))}));
     }
-    let mut body = String::with_capacity(rows.iter().map(|r| r.1.len()).sum::<usize>() + 512);
-    body.push_str("{\"type\":\"FeatureCollection\",\"features\":[");
-    for (i, (_, f)) in rows.iter().enumerate() {
-        if i > 0 {
-            body.push(',');
-        }
-        if gcj {
-            body.push_str(&to_gcj02_text(f));
-        } else {
-            body.push_str(f);
-        }
-    }
-    body.push_str("],\"numberReturned\":");
-    body.push_str(&rows.len().to_string());
+    let now = OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_default();
+    let mut tail = format!("],\"numberReturned\":{}", page.len());
     if let Some(matched) = matched {
-        body.push_str(",\"numberMatched\":");
-        body.push_str(&matched.to_string());
+        tail.push_str(&format!(",\"numberMatched\":{matched}"));
     }
-    body.push_str(",\"timeStamp\":");
-    body.push_str(
-        &Value::String(
-            OffsetDateTime::now_utc()
-                .format(&Rfc3339)
-                .unwrap_or_default(),
-        )
-        .to_string(),
-    );
-    body.push_str(",\"links\":");
-    body.push_str(&Value::Array(links).to_string());
-    body.push('}');
+    tail.push_str(&format!(
+        ",\"timeStamp\":{},\"links\":{}",
+        Value::String(now),
+        Value::Array(links)
+    ));
+    body.extend_from_slice(tail.as_bytes());
+    body.push(b'}');
     Ok(respond(body, crs, named84))
 }
 
-fn respond(body: String, crs: Crs, named84: bool) -> Response {
+fn respond(body: Vec<u8>, crs: Crs, named84: bool) -> Response {
     let mut res = (StatusCode::OK, [(CONTENT_TYPE, GEOJSON)], body).into_response();
     res.headers_mut().insert(
         HeaderName::from_static("content-crs"),
@@ -348,7 +351,7 @@ pub async fn item(
         .fetch_optional(&state.pool)
         .await?
         .ok_or_else(|| ogc_error(StatusCode::NOT_FOUND, "no such feature"))?;
-    let mut f = String::with_capacity(1024);
+    let mut f = Vec::with_capacity(1024);
     features::write(&row, 0, c, &mut f)?;
     Ok(respond(
         if gcj { to_gcj02_text(&f) } else { f },
