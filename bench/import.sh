@@ -2,6 +2,7 @@
 # Benchmark: import N generated parcels (default 1,000,000) from a GeoPackage with every
 # validation on, beside ogr2ogr -f PostgreSQL loading the same file into the same server.
 # Usage: bench/import.sh [N]      Needs: make deps (PostgreSQL 15 + PostGIS, gdal-bin).
+# PGDIR=... uses another cluster; SRC_DB=... a database of it that already holds the parcels.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000000}
@@ -10,16 +11,16 @@ PG_PORT=54342
 mkdir -p "$OUT"
 cargo build --release --locked -q
 BIN=./target/release/soilreg
-PGDIR="$PWD/$OUT/pg-import"
+PGDIR=${PGDIR:-$PWD/$OUT/pg-import}
 ADMIN=$($BIN --pg-dir "$PGDIR" --pg-port $PG_PORT db start | sed 's#/soilreg$#/postgres#')
 trap '$BIN --pg-dir "$PGDIR" --pg-port $PG_PORT db stop >/dev/null 2>&1 || true' EXIT
 db() { echo "${ADMIN%/postgres}/$1"; }
 secs() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}'; }
 
 # The source register: the demo district and N generated parcels (kept between runs).
-SRC=$(db "src$N")
+SRC=$(db "${SRC_DB:-src$N}")
 if ! psql -Atq "$SRC" -c "SELECT 1" >/dev/null 2>&1; then
-  psql -q "$ADMIN" -c "CREATE DATABASE src$N"
+  psql -q "$ADMIN" -c "CREATE DATABASE ${SRC_DB:-src$N}"
   DATABASE_URL=$SRC $BIN demo load >/dev/null
   t=$(date +%s.%N)
   DATABASE_URL=$SRC $BIN demo generate --parcels "$N" >/dev/null

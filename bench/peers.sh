@@ -127,25 +127,28 @@ request = function()
 end
 LUA
 echo "== (a) items: ~1 km² windows, limit=1000, wrk -t2 -c64 -d10s"
-for peer in soilreg pygeoapi; do
-  if [ $peer = soilreg ]; then host=$SOIL; path='/ogc/collections/parcels/items?bbox=%.5f,%.5f,%.5f,%.5f&limit=1000'; else host=$PYG; path='/collections/parcels/items?bbox=%.5f,%.5f,%.5f,%.5f&limit=1000&f=json'; fi
-  ITEMS_PATH=$path wrk -t2 -c64 -d10s --timeout 10s --latency -s "$OUT/items.lua" "http://$host" > "$OUT/items-$peer.txt" || true
-  echo "$peer: $(grep 'Requests/sec' "$OUT/items-$peer.txt") p50 $(grep -E '^ +50%' "$OUT/items-$peer.txt" | awk '{print $2}') p99 $(grep -E '^ +99%' "$OUT/items-$peer.txt" | awk '{print $2}') $(grep -E 'Non-2xx|Socket errors' "$OUT/items-$peer.txt" | tr '\n' ' ')"
-done
 cat > "$OUT/items.sql" <<'SQL'
 \set xi random(0, 120000)
 \set yi random(0, 120000)
 WITH w AS (SELECT ST_Transform(ST_MakeEnvelope(116.0 + :xi / 1000000.0, 39.86 + :yi / 1000000.0,
                   116.0117 + :xi / 1000000.0, 39.869 + :yi / 1000000.0, 4490), 4490) AS e),
-m AS MATERIALIZED (SELECT p.id AS k FROM parcels p, w WHERE p.retired_at IS NULL
+m AS MATERIALIZED (SELECT p.id AS k, p.ctid AS t FROM parcels p, w WHERE p.retired_at IS NULL
                       AND p.geom && w.e AND (p.geom @ w.e OR ST_Intersects(p.geom, w.e)) LIMIT 10001),
-page AS (SELECT k FROM m WHERE TRUE ORDER BY k LIMIT 1001)
+page AS (SELECT k, t FROM m WHERE TRUE ORDER BY k LIMIT 1001)
 SELECT (SELECT count(*) FROM m), p.id, p.code, ST_AsGeoJSON(p.geom, 7, 0), p.code, p.name, p.town, p.address,
        p.current_use, p.planned_use, p.gb36600_class::bigint, p.land_right::text, p.right_holder,
        p.responsible_party, p.risk::text, p.stage::text, p.area_m2::float8, p.version::bigint, p.updated_at
-  FROM parcels p JOIN page ON page.k = p.id ORDER BY page.k;
+  FROM parcels p JOIN page ON page.t = p.ctid ORDER BY page.k;
 SQL
-echo "raw PostGIS (the same statement, pgbench -c64 -j2 -T10): $(pgbench -n -c 64 -j 2 -T 10 -f "$OUT/items.sql" "$URL" 2>/dev/null | grep -E '^tps' | awk '{print $3}') per s"
+for c in 16 64; do
+  echo "raw PostGIS (the same statement, pgbench -c$c -j2 -T10; 16 = the service's pool): $(pgbench -n -c $c -j 2 -T 10 -f "$OUT/items.sql" "$URL" 2>/dev/null | grep -E '^tps' | awk '{print $3}') per s"
+done
+for peer in soilreg pygeoapi; do
+  if [ $peer = soilreg ]; then host=$SOIL; path='/ogc/collections/parcels/items?bbox=%.5f,%.5f,%.5f,%.5f&limit=1000'; else host=$PYG; path='/collections/parcels/items?bbox=%.5f,%.5f,%.5f,%.5f&limit=1000&f=json'; fi
+  ITEMS_PATH=$path wrk -t2 -c64 -d10s --timeout 10s --latency -s "$OUT/items.lua" "http://$host" > "$OUT/items-$peer.txt" || true
+  echo "$peer: $(grep 'Requests/sec' "$OUT/items-$peer.txt") p50 $(grep -E '^ +50%' "$OUT/items-$peer.txt" | awk '{print $2}') p99 $(grep -E '^ +99%' "$OUT/items-$peer.txt" | awk '{print $2}') $(grep -E 'Non-2xx|Socket errors' "$OUT/items-$peer.txt" | tr '\n' ' ')"
+done
+sleep 5 # pygeoapi's workers finish what is queued
 python3 - "http://$SOIL" <<'PY'
 import json, random, sys, urllib.request
 random.seed(7)
