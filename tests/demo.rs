@@ -190,3 +190,75 @@ async fn the_map_is_told_about_a_configured_basemap_and_its_gcj02_offset() {
     assert_eq!(c["basemap"]["gcj02"], true);
     assert!(c["basemap"]["url"].as_str().expect("url").contains("{z}"));
 }
+
+#[tokio::test]
+async fn every_collection_of_the_demo_district_pages_its_features() {
+    let app = common::TestApp::new().await;
+    soilreg::demo::load(&app.pool).await.expect("demo");
+    let list = app.get("/ogc/collections").await;
+    let ids: Vec<String> = list.body["collections"]
+        .as_array()
+        .expect("collections")
+        .iter()
+        .map(|c| c["id"].as_str().expect("id").to_owned())
+        .collect();
+    assert!(ids.len() >= 12, "{ids:?}");
+    let mut with_features = 0;
+    for id in &ids {
+        let first = app
+            .get(&format!("/ogc/collections/{id}/items?limit=2"))
+            .await;
+        assert_eq!(
+            first.status,
+            axum::http::StatusCode::OK,
+            "{id}: {}",
+            first.text
+        );
+        let features = first.body["features"].as_array().expect("features");
+        assert_eq!(first.body["numberReturned"], features.len(), "{id}");
+        let Some(f) = features.first() else { continue };
+        with_features += 1;
+        assert!(
+            f["id"].is_string() && f["properties"].is_object(),
+            "{id}: {f}"
+        );
+        // The same feature read alone, and the next page continues after it.
+        let fid = f["id"].as_str().expect("id");
+        let one = app
+            .get(&format!("/ogc/collections/{id}/items/{}", urlencode(fid)))
+            .await;
+        assert_eq!(
+            &one.body, f,
+            "{id}: the feature alone is the feature in the page"
+        );
+        if let Some(next) = first.body["links"]
+            .as_array()
+            .expect("links")
+            .iter()
+            .find(|l| l["rel"] == "next")
+        {
+            let href = next["href"].as_str().expect("href");
+            let path = &href[href.find("/ogc/").expect("path")..];
+            let second = app.get(path).await;
+            assert_eq!(second.status, axum::http::StatusCode::OK, "{id}");
+            let again = second.body["features"][0]["id"].clone();
+            assert!(
+                !features.iter().any(|g| g["id"] == again),
+                "{id}: a new page"
+            );
+        }
+    }
+    assert!(
+        with_features >= 8,
+        "{with_features} collections with features"
+    );
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -61,7 +61,8 @@ impl Field {
     pub fn column_sql(&self) -> String {
         match self.kind {
             Kind::Text => self.sql.to_owned(),
-            Kind::Label => format!("{}::text", self.sql),
+            // Sent in binary as its label: no cast needed.
+            Kind::Label => self.sql.to_owned(),
             Kind::Int => format!("{}::bigint", self.sql),
             Kind::Hundredths => format!("{}::float8", self.sql),
             Kind::Timestamp => self.sql.to_owned(),

@@ -20,20 +20,22 @@ pub fn columns(c: &Collection, geometry: &str) -> String {
             .collect::<Vec<_>>()
             .join(", "),
     };
-    format!("{}, {}, {geometry}, {props}", c.key, c.fid)
+    format!("{}::bigint, ({})::text, {geometry}, {props}", c.key, c.fid)
 }
 
 /// Appends the feature whose [`columns`] start at `at` in `row` to a JSON buffer (written
-/// in place, a page's features into one buffer); returns its key.
+/// in place, a page's features into one buffer); returns its key. The columns' types are
+/// fixed by [`columns`] (casts, and an enum's binary form is its label), so they are read
+/// without sqlx's per-cell type check.
 pub fn write(
     row: &PgRow,
     at: usize,
     c: &Collection,
     out: &mut Vec<u8>,
 ) -> Result<i64, sqlx::Error> {
-    let key: i64 = row.try_get(at)?;
-    let fid: Option<&str> = row.try_get(at + 1)?;
-    let geometry: Option<&str> = row.try_get(at + 2)?;
+    let key: i64 = row.try_get_unchecked(at)?;
+    let fid: Option<&str> = row.try_get_unchecked(at + 1)?;
+    let geometry: Option<&str> = row.try_get_unchecked(at + 2)?;
     out.extend_from_slice(b"{\"type\":\"Feature\",\"id\":");
     push_json(out, &fid);
     out.extend_from_slice(b",\"geometry\":");
@@ -41,7 +43,7 @@ pub fn write(
     out.extend_from_slice(b",\"properties\":");
     match c.props {
         Props::Sql(_) => {
-            let props: Option<&str> = row.try_get(at + 3)?;
+            let props: Option<&str> = row.try_get_unchecked(at + 3)?;
             out.extend_from_slice(props.unwrap_or("{}").as_bytes());
         }
         Props::Fields(fields) => {
@@ -55,15 +57,15 @@ pub fn write(
                 let col = at + 3 + i;
                 match f.kind {
                     Kind::Text | Kind::Label => {
-                        push_json(out, &row.try_get::<Option<&str>, _>(col)?)
+                        push_json(out, &row.try_get_unchecked::<Option<&str>, _>(col)?)
                     }
-                    Kind::Int => push_json(out, &row.try_get::<Option<i64>, _>(col)?),
+                    Kind::Int => push_json(out, &row.try_get_unchecked::<Option<i64>, _>(col)?),
                     Kind::Hundredths => {
-                        let v = row.try_get::<Option<f64>, _>(col)?;
+                        let v = row.try_get_unchecked::<Option<f64>, _>(col)?;
                         push_json(out, &v.map(|v| (v * 100.0).round() / 100.0));
                     }
                     Kind::Timestamp => {
-                        let t = row.try_get::<Option<OffsetDateTime>, _>(col)?;
+                        let t = row.try_get_unchecked::<Option<OffsetDateTime>, _>(col)?;
                         push_json(out, &t.and_then(|t| t.format(&Rfc3339).ok()));
                     }
                 }

@@ -150,16 +150,16 @@ pub async fn items(
     // from it; past the cap the page is read in key order from the table and no count is given.
     // The page is joined back by row position (ctid): no second index lookup per feature.
     let mut qb = QueryBuilder::new(format!(
-        "WITH m AS MATERIALIZED (SELECT {} AS k, {}.ctid AS t",
+        "WITH m AS MATERIALIZED (SELECT {} AS page_key, {}.ctid AS page_tid",
         c.key,
         c.key_table()
     ));
     selection.push_where(&mut qb, c)?;
     qb.push(" LIMIT ").push_bind(COUNT_CAP + 1);
-    qb.push("), page AS (SELECT k, t FROM m WHERE TRUE");
-    push_keyset(&mut qb, "k", cursor, before, limit);
+    qb.push("), page AS (SELECT page_key, page_tid FROM m WHERE TRUE");
+    push_keyset(&mut qb, "page_key", cursor, before, limit);
     qb.push(format!(
-        ") SELECT (SELECT count(*) FROM m), {columns} FROM {} JOIN page ON page.t = {}.ctid ORDER BY page.k{}",
+        ") SELECT (SELECT count(*) FROM m), {columns} FROM {} JOIN page ON page.page_tid = {}.ctid ORDER BY page.page_key{}",
         c.from,
         c.key_table(),
         if before.is_some() { " DESC" } else { "" }
