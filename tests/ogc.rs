@@ -6,6 +6,7 @@ use axum::http::{Method, StatusCode};
 use common::{parcel, TestApp};
 use serde_json::{json, Value};
 use soilreg::domain::access::Role;
+use soilreg::tiles::mvt;
 
 /// Twelve parcels in a row, 0.003° apart, starting at 116.05E 39.90N.
 async fn district(app: &TestApp) -> String {
@@ -619,11 +620,8 @@ async fn low_zoom_cells_follow_inserts_events_boundary_edits_and_retirement() {
     assert!(!cells.text.is_empty() && !live.text.is_empty());
 }
 
-/// A feature's rings of grid points.
-type Rings = Vec<Vec<(i64, i64)>>;
-
-/// A tile's features as (code, rings), decoded from their command streams.
-fn decode_polygons(bytes: &[u8]) -> Vec<(String, Rings)> {
+/// A tile's features as (code, rings of grid points).
+fn decode_polygons(bytes: &[u8]) -> Vec<(String, mvt::Rings)> {
     use geozero::mvt::{Message, Tile};
     let tile = Tile::decode(bytes).expect("a vector tile");
     let layer = &tile.layers[0];
@@ -633,7 +631,6 @@ fn decode_polygons(bytes: &[u8]) -> Vec<(String, Rings)> {
         .iter()
         .position(|k| k == "code")
         .expect("a code key") as u32;
-    let unzig = |v: u32| i64::from(v >> 1) ^ -i64::from(v & 1);
     layer
         .features
         .iter()
@@ -644,37 +641,14 @@ fn decode_polygons(bytes: &[u8]) -> Vec<(String, Rings)> {
                 .find(|kv| kv[0] == code_key)
                 .and_then(|kv| layer.values[kv[1] as usize].string_value.clone())
                 .expect("a code");
-            let (g, mut i, mut cur, mut rings) = (&f.geometry, 0, (0i64, 0i64), Vec::new());
-            while i < g.len() {
-                let (id, count) = (g[i] & 7, (g[i] >> 3) as usize);
-                i += 1;
-                if id == 1 {
-                    rings.push(Vec::new());
-                }
-                if id == 7 {
-                    continue;
-                }
-                for _ in 0..count {
-                    cur = (cur.0 + unzig(g[i]), cur.1 + unzig(g[i + 1]));
-                    i += 2;
-                    rings.last_mut().expect("a ring").push(cur);
-                }
-            }
-            (code, rings)
+            (code, mvt::decode_rings(&f.geometry))
         })
         .collect()
 }
 
 /// Surveyor's formula in grid units (y down: positive is clockwise on screen).
 fn grid_area(ring: &[(i64, i64)]) -> f64 {
-    let n = ring.len();
-    (0..n)
-        .map(|i| {
-            let (a, b) = (ring[i], ring[(i + 1) % n]);
-            (a.0 * b.1 - b.0 * a.1) as f64
-        })
-        .sum::<f64>()
-        / 2.0
+    mvt::twice_area(ring) as f64 / 2.0
 }
 
 #[tokio::test]

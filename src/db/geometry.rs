@@ -1,6 +1,20 @@
 //! Geometry checks only PostGIS can make.
 
-use sqlx::PgConnection;
+use sqlx::{PgConnection, Postgres, QueryBuilder};
+
+/// Appends `ST_MakeEnvelope(min_x, min_y, max_x, max_y, srid)`, the corners bound.
+pub fn push_envelope(qb: &mut QueryBuilder<'_, Postgres>, corners: [f64; 4], srid: u32) {
+    let [min_x, min_y, max_x, max_y] = corners;
+    qb.push("ST_MakeEnvelope(")
+        .push_bind(min_x)
+        .push(", ")
+        .push_bind(min_y)
+        .push(", ")
+        .push_bind(max_x)
+        .push(", ")
+        .push_bind(max_y)
+        .push(format!(", {srid})"));
+}
 
 /// Why PostGIS finds a geometry invalid, and where.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,6 +6,7 @@ use sqlx::{PgConnection, PgExecutor, PgPool, Postgres, QueryBuilder};
 use crate::domain::land_use::{Gb36600Class, LandUse};
 use time::OffsetDateTime;
 
+use crate::db::geometry::push_envelope;
 use crate::domain::lifecycle::Stage;
 use crate::domain::parcel::{Attributes, LandRight, NewParcel, ParcelCode, Risk};
 use crate::domain::town::Town;
@@ -90,15 +91,9 @@ fn push_filter<'a>(qb: &mut QueryBuilder<'a, Postgres>, f: &'a ListFilter) {
         qb.push(" AND p.stage = ").push_bind(s);
     }
     if let Some(b) = f.bbox {
-        qb.push(" AND ST_Intersects(p.geom, ST_MakeEnvelope(")
-            .push_bind(b.min_x)
-            .push(", ")
-            .push_bind(b.min_y)
-            .push(", ")
-            .push_bind(b.max_x)
-            .push(", ")
-            .push_bind(b.max_y)
-            .push(", 4490))");
+        qb.push(" AND ST_Intersects(p.geom, ");
+        push_envelope(qb, [b.min_x, b.min_y, b.max_x, b.max_y], 4490);
+        qb.push(")");
     }
     if let Some(q) = &f.q {
         let pattern = format!(

@@ -22,6 +22,7 @@ use time::Date;
 use super::extract::Params;
 use super::ogc::{base_url, find, Collection};
 use super::AppState;
+use crate::db::geometry::push_envelope;
 use crate::error::{ApiError, ApiResult};
 use crate::gis::{cql2, gcj02};
 use crate::tiles::mvt::{PolygonLayer, Prop};
@@ -202,16 +203,9 @@ async fn render(
     if parcels && t.z > CLUSTER_MAX_ZOOM {
         return parcel_polygons(state, c, t, filter, (dx, dy), today).await;
     }
-    let mut qb: QueryBuilder<'_, Postgres> =
-        QueryBuilder::new("WITH env AS (SELECT ST_MakeEnvelope(");
-    qb.push_bind(b.min_x)
-        .push(", ")
-        .push_bind(b.min_y)
-        .push(", ")
-        .push_bind(b.max_x)
-        .push(", ")
-        .push_bind(b.max_y)
-        .push(", 3857) AS e), ");
+    let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new("WITH env AS (SELECT ");
+    push_envelope(&mut qb, b.corners(), 3857);
+    qb.push(" AS e), ");
     let geom3857 = format!("ST_Transform({}, 3857)", c.geom);
     let shifted = if gcj {
         format!("ST_Translate({geom3857}, {dx}, {dy})")
@@ -297,16 +291,9 @@ async fn parcel_polygons(
     if detail {
         qb.push(", p.name, p.town, p.gb36600_class::bigint, p.land_right::text");
     }
-    qb.push(" FROM parcels p WHERE p.geom_3857 && ST_MakeEnvelope(")
-        .push_bind(b.min_x)
-        .push(", ")
-        .push_bind(b.min_y)
-        .push(", ")
-        .push_bind(b.max_x)
-        .push(", ")
-        .push_bind(b.max_y)
-        .push(", 3857) AND ")
-        .push(c.base_where);
+    qb.push(" FROM parcels p WHERE p.geom_3857 && ");
+    push_envelope(&mut qb, b.corners(), 3857);
+    qb.push(" AND ").push(c.base_where);
     push_filter(&mut qb, c, filter, today)?;
     let mut layer = PolygonLayer::new(c.id, b, shift);
     let mut rows = qb.build().fetch(&state.pool);

@@ -22,6 +22,11 @@ pub struct Mercator {
 }
 
 impl Mercator {
+    /// min x, min y, max x, max y.
+    pub fn corners(&self) -> [f64; 4] {
+        [self.min_x, self.min_y, self.max_x, self.max_y]
+    }
+
     pub fn intersects(&self, o: &Mercator) -> bool {
         self.min_x <= o.max_x
             && o.min_x <= self.max_x

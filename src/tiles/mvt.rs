@@ -57,7 +57,7 @@ impl PolygonLayer {
         wkb: &[u8],
         props: &[(&str, Option<Prop>)],
     ) -> Result<bool, GeozeroError> {
-        let mut rings = Rings::default();
+        let mut rings = Collect::default();
         Wkb(wkb).process_geom(&mut rings)?;
         let geometry = self.encode(&rings.polygons);
         if geometry.is_empty() {
@@ -137,11 +137,11 @@ impl PolygonLayer {
 
 /// Collects a geometry's polygons as rings of coordinates.
 #[derive(Default)]
-struct Rings {
+struct Collect {
     polygons: Vec<Vec<Vec<(f64, f64)>>>,
 }
 
-impl GeomProcessor for Rings {
+impl GeomProcessor for Collect {
     fn polygon_begin(
         &mut self,
         _tagged: bool,
@@ -242,7 +242,7 @@ fn snap(ring: &[(f64, f64)]) -> Option<Vec<(i64, i64)>> {
 }
 
 /// Twice the surveyor's-formula area in grid units (positive: clockwise on screen, y down).
-fn twice_area(ring: &[(i64, i64)]) -> i64 {
+pub fn twice_area(ring: &[(i64, i64)]) -> i64 {
     let n = ring.len();
     (0..n)
         .map(|i| {
@@ -276,6 +276,36 @@ fn push_ring(out: &mut Vec<u32>, cursor: &mut (i64, i64), ring: &[(i64, i64)]) {
     out.push(command(7, 1));
 }
 
+/// A feature's rings of integer grid points.
+pub type Rings = Vec<Vec<(i64, i64)>>;
+
+/// A feature's rings decoded back from its command stream (for checking tiles).
+pub fn decode_rings(geometry: &[u32]) -> Rings {
+    let unzig = |v: u32| i64::from(v >> 1) ^ -i64::from(v & 1);
+    let (mut rings, mut cursor, mut i) = (Vec::new(), (0i64, 0i64), 0);
+    while i < geometry.len() {
+        let (id, count) = (geometry[i] & 7, (geometry[i] >> 3) as usize);
+        i += 1;
+        if id == 1 {
+            rings.push(Vec::new());
+        }
+        if id == 7 {
+            continue;
+        }
+        for _ in 0..count {
+            let (Some(&dx), Some(&dy)) = (geometry.get(i), geometry.get(i + 1)) else {
+                return rings;
+            };
+            cursor = (cursor.0 + unzig(dx), cursor.1 + unzig(dy));
+            i += 2;
+            if let Some(ring) = rings.last_mut() {
+                ring.push(cursor);
+            }
+        }
+    }
+    rings
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,28 +324,10 @@ mod tests {
             .expect("wkb")
     }
 
-    /// The rings of the layer's only feature, decoded back from the command stream.
-    fn decode(bytes: &[u8]) -> Vec<Vec<(i64, i64)>> {
+    /// The rings of the layer's only feature.
+    fn decode(bytes: &[u8]) -> Rings {
         let tile = Tile::decode(bytes).expect("a tile");
-        let g = &tile.layers[0].features[0].geometry;
-        let (mut rings, mut cur, mut i) = (Vec::new(), (0i64, 0i64), 0);
-        let unzig = |v: u32| ((v >> 1) as i64) ^ -((v & 1) as i64);
-        while i < g.len() {
-            let (id, count) = (g[i] & 7, (g[i] >> 3) as usize);
-            i += 1;
-            if id == 1 {
-                rings.push(Vec::new());
-            }
-            if id == 7 {
-                continue;
-            }
-            for _ in 0..count {
-                cur = (cur.0 + unzig(g[i]), cur.1 + unzig(g[i + 1]));
-                i += 2;
-                rings.last_mut().expect("a ring").push(cur);
-            }
-        }
-        rings
+        decode_rings(&tile.layers[0].features[0].geometry)
     }
 
     #[test]

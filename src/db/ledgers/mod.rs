@@ -72,15 +72,9 @@ pub async fn list(
         table(ledger)
     ));
     if let Some(b) = f.bbox {
-        qb.push(" AND ST_Intersects(t.geom, ST_MakeEnvelope(")
-            .push_bind(b.min_x)
-            .push(", ")
-            .push_bind(b.min_y)
-            .push(", ")
-            .push_bind(b.max_x)
-            .push(", ")
-            .push_bind(b.max_y)
-            .push(", 4490))");
+        qb.push(" AND ST_Intersects(t.geom, ");
+        crate::db::geometry::push_envelope(&mut qb, [b.min_x, b.min_y, b.max_x, b.max_y], 4490);
+        qb.push(")");
     }
     if let (Some(town), true) = (f.town, ledger.has_town()) {
         qb.push(" AND t.town = ").push_bind(town.code());

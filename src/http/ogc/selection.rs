@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 
 use super::collections::Collection;
 use super::items::{bad, epsg_crs};
+use crate::db::geometry::push_envelope;
 use crate::error::ApiResult;
 use crate::gis::cql2;
 use crate::gis::crs::Crs;
@@ -129,15 +130,9 @@ impl Selection {
             // A scalar subquery, so that a prepared (generic) plan builds the window once
             // per statement rather than once per row.
             let envelope = |qb: &mut QueryBuilder<'a, Postgres>| {
-                qb.push("(SELECT ST_Transform(ST_MakeEnvelope(")
-                    .push_bind(b.env[0])
-                    .push(", ")
-                    .push_bind(b.env[1])
-                    .push(", ")
-                    .push_bind(b.env[2])
-                    .push(", ")
-                    .push_bind(b.env[3])
-                    .push(format!(", {srid}), 4490))"));
+                qb.push("(SELECT ST_Transform(");
+                push_envelope(qb, b.env, srid);
+                qb.push(", 4490))");
             };
             if srid == 4490 {
                 // The window is a rectangle in the stored CRS: a feature whose bounding box
