@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::database;
+use common::{database, urlencode};
 
 #[tokio::test]
 async fn the_demo_district_loads_idempotently_with_plausible_parcels_and_histories() {
@@ -252,13 +252,4 @@ async fn every_collection_of_the_demo_district_pages_its_features() {
         with_features >= 8,
         "{with_features} collections with features"
     );
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

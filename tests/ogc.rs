@@ -3,7 +3,7 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{parcel, TestApp};
+use common::{parcel, urlencode, TestApp};
 use serde_json::{json, Value};
 use soilreg::domain::access::Role;
 use soilreg::tiles::mvt;
@@ -263,15 +263,6 @@ async fn cql2_filters_and_property_filters_select_the_same_parcels_as_the_regist
             .status,
         StatusCode::BAD_REQUEST
     );
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The z14 tile holding 116.05E 39.90N.

@@ -151,7 +151,6 @@ pub struct Res {
     pub headers: HeaderMap,
     pub body: Value,
     pub text: String,
-    #[allow(dead_code)] // read by the tile tests only
     pub bytes: Vec<u8>,
 }
 
@@ -316,4 +315,14 @@ pub fn uscc(first17: &str) -> String {
     let check =
         soilreg::domain::enterprise::Uscc::check_character(first17).expect("17 valid characters");
     format!("{first17}{check}")
+}
+
+/// Percent-encodes a query value.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
