@@ -5,6 +5,7 @@ use axum::http::header::{HeaderName, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
+use sqlx::postgres::PgRow;
 use sqlx::{Postgres, QueryBuilder, Row};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -146,60 +147,8 @@ pub async fn items(
     let params = &selection.params;
 
     let columns = features::columns(c, &geometry_sql(c.geom, crs, named84));
-    // One statement finds the selection (up to the count cap), counts it and reads the page
-    // from it; past the cap the page is read in key order from the table and no count is given.
-    // The page is joined back by row position (ctid): no second index lookup per feature.
-    let mut qb = QueryBuilder::new(format!(
-        "WITH m AS MATERIALIZED (SELECT {} AS page_key, {}.ctid AS page_tid",
-        c.key,
-        c.key_table()
-    ));
-    selection.push_where(&mut qb, c)?;
-    qb.push(" LIMIT ").push_bind(COUNT_CAP + 1);
-    qb.push("), page AS (SELECT page_key, page_tid FROM m WHERE TRUE");
-    push_keyset(&mut qb, "page_key", cursor, before, limit);
-    qb.push(format!(
-        ") SELECT (SELECT count(*) FROM m), {columns} FROM {} JOIN page ON page.page_tid = {}.ctid ORDER BY page.page_key{}",
-        c.from,
-        c.key_table(),
-        if before.is_some() { " DESC" } else { "" }
-    ));
-    let rows = qb
-        .build()
-        .fetch_all(&state.pool)
-        .await
-        .map_err(db_or_filter)?;
-    let counted: i64 = match rows.first() {
-        Some(r) => r.try_get(0)?,
-        // The first page is empty only when nothing matches.
-        None if cursor.is_none() && before.is_none() => 0,
-        None => {
-            let mut count = QueryBuilder::new("SELECT count(*) FROM (SELECT 1");
-            selection.push_where(&mut count, c)?;
-            count
-                .push(" LIMIT ")
-                .push_bind(COUNT_CAP + 1)
-                .push(") AS capped");
-            count
-                .build_query_scalar()
-                .fetch_one(&state.pool)
-                .await
-                .map_err(db_or_filter)?
-        }
-    };
-    let (rows, at, matched) = if counted <= COUNT_CAP {
-        (rows, 1, Some(counted))
-    } else {
-        let mut qb = QueryBuilder::new(format!("SELECT {columns}"));
-        selection.push_where(&mut qb, c)?;
-        push_keyset(&mut qb, c.key, cursor, before, limit);
-        let rows = qb
-            .build()
-            .fetch_all(&state.pool)
-            .await
-            .map_err(db_or_filter)?;
-        (rows, 0, None)
-    };
+    let (rows, at, matched) =
+        read_page(&state, c, &selection, &columns, cursor, before, limit).await?;
     // The page's features straight into the body, in key order (a `before` page was read
     // descending): the keys at its ends make the links.
     let more = rows.len() as i64 > limit;
@@ -303,6 +252,72 @@ pub(crate) fn db_or_filter(e: sqlx::Error) -> ApiError {
         }
     }
     e.into()
+}
+
+/// A page of rows (from column `at` on, as `features::columns` lists them) and the exact
+/// count when at most `COUNT_CAP` match. One statement finds the selection (up to the cap),
+/// counts it and reads the page from it, joined back by row position (ctid) rather than a
+/// second index lookup per feature; past the cap the page is read in key order from the
+/// table and no count is given.
+async fn read_page(
+    state: &AppState,
+    c: &'static Collection,
+    selection: &Selection,
+    columns: &str,
+    cursor: Option<i64>,
+    before: Option<i64>,
+    limit: i64,
+) -> ApiResult<(Vec<PgRow>, usize, Option<i64>)> {
+    let mut qb = QueryBuilder::new(format!(
+        "WITH m AS MATERIALIZED (SELECT {} AS page_key, {}.ctid AS page_tid",
+        c.key,
+        c.key_table()
+    ));
+    selection.push_where(&mut qb, c)?;
+    qb.push(" LIMIT ").push_bind(COUNT_CAP + 1);
+    qb.push("), page AS (SELECT page_key, page_tid FROM m WHERE TRUE");
+    push_keyset(&mut qb, "page_key", cursor, before, limit);
+    qb.push(format!(
+        ") SELECT (SELECT count(*) FROM m), {columns} FROM {} JOIN page ON page.page_tid = {}.ctid ORDER BY page.page_key{}",
+        c.from,
+        c.key_table(),
+        if before.is_some() { " DESC" } else { "" }
+    ));
+    let rows = qb
+        .build()
+        .fetch_all(&state.pool)
+        .await
+        .map_err(db_or_filter)?;
+    let counted: i64 = match rows.first() {
+        Some(r) => r.try_get(0)?,
+        // The first page is empty only when nothing matches.
+        None if cursor.is_none() && before.is_none() => 0,
+        None => {
+            let mut count = QueryBuilder::new("SELECT count(*) FROM (SELECT 1");
+            selection.push_where(&mut count, c)?;
+            count
+                .push(" LIMIT ")
+                .push_bind(COUNT_CAP + 1)
+                .push(") AS capped");
+            count
+                .build_query_scalar()
+                .fetch_one(&state.pool)
+                .await
+                .map_err(db_or_filter)?
+        }
+    };
+    if counted <= COUNT_CAP {
+        return Ok((rows, 1, Some(counted)));
+    }
+    let mut qb = QueryBuilder::new(format!("SELECT {columns}"));
+    selection.push_where(&mut qb, c)?;
+    push_keyset(&mut qb, c.key, cursor, before, limit);
+    let rows = qb
+        .build()
+        .fetch_all(&state.pool)
+        .await
+        .map_err(db_or_filter)?;
+    Ok((rows, 0, None))
 }
 
 /// ` AND {key} > cursor ORDER BY {key} LIMIT n+1`, or going back from `before`, descending.
