@@ -876,7 +876,7 @@ async fn a_table_of_point_coordinates_fills_a_point_ledger() {
 }
 
 #[tokio::test]
-async fn an_import_writes_each_parcel_s_first_history_row_as_the_trigger_would() {
+async fn an_imported_parcel_s_history_starts_with_its_first_change() {
     let app = TestApp::new().await;
     with_district(&app.pool).await;
     let dir = Dir::new();
@@ -886,27 +886,42 @@ async fn an_import_writes_each_parcel_s_first_history_row_as_the_trigger_would()
         .await
         .expect("import");
     assert_eq!(r.counts.written, 30);
-    // One version-1 row per imported parcel, equal to what the row trigger builds from it.
-    let (rows, same): (i64, i64) = sqlx::query_as(
-        "SELECT count(*), count(*) FILTER (WHERE v.row = parcel_version_row(p))
-           FROM parcels p JOIN parcel_versions v ON v.parcel_id = p.id AND v.version = 1
-          WHERE p.code LIKE 'H-%'",
+    assert_eq!(
+        app.count("parcel_versions").await,
+        0,
+        "no row repeats a parcel"
+    );
+    // As of now, the register holds the imported parcels as they are.
+    let listed = app.get("/api/parcels?as_of=2100-01-01&q=H-0000").await;
+    assert_eq!(listed.body["numberMatched"], 10, "{}", listed.text);
+    // An edit keeps the version it replaces, exactly as the row was.
+    let before: Value =
+        sqlx::query_scalar("SELECT parcel_version_row(p) FROM parcels p WHERE code = 'H-00000'")
+            .fetch_one(&app.pool)
+            .await
+            .expect("row");
+    let t = app.token("planning", Role::Editor).await;
+    let etag = app
+        .get("/api/parcels/H-00000")
+        .await
+        .header("etag")
+        .expect("etag")
+        .to_owned();
+    let res = app
+        .request(
+            axum::http::Method::PATCH,
+            "/api/parcels/H-00000",
+            Some(&t),
+            &[("if-match", &etag)],
+            Some(&json!({"properties": {"name": "改名"}})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let kept: Vec<(i32, Value)> = sqlx::query_as(
+        "SELECT v.version, v.row FROM parcel_versions v JOIN parcels p ON p.id = v.parcel_id WHERE p.code = 'H-00000'",
     )
-    .fetch_one(&app.pool)
+    .fetch_all(&app.pool)
     .await
     .expect("versions");
-    assert_eq!((rows, same), (30, 30));
-    // Outside an import the trigger writes the history as before.
-    let t = app.token("planning", Role::Editor).await;
-    let res = app
-        .post("/api/parcels", &t, &common::parcel("API-1", 116.12, 39.95))
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
-    let kept: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM parcel_versions v JOIN parcels p ON p.id = v.parcel_id WHERE p.code = 'API-1'",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .expect("api version");
-    assert_eq!(kept, 1);
+    assert_eq!(kept, vec![(1, before)]);
 }

@@ -513,6 +513,16 @@ async fn as_of_answers_what_the_register_said_at_each_point_of_the_history() {
     }
     let now = app.get("/api/parcels/T-1").await;
     assert_eq!(now.body["properties"]["name"], "改名后");
+    // As of a time after the last change: the version in effect is the parcel's own row.
+    let later = app.get("/api/parcels/T-1?as_of=2100-01-01").await;
+    assert_eq!(later.body["properties"]["name"], "改名后", "{}", later.text);
+    assert_eq!(later.body["geometry"], now.body["geometry"]);
+    assert_eq!(
+        app.get("/api/parcels?as_of=2100-01-01&stage=control_needed")
+            .await
+            .body["numberMatched"],
+        1
+    );
     assert_eq!(
         app.get("/api/parcels/T-1?as_of=2020-01-01").await.status,
         StatusCode::NOT_FOUND

@@ -412,30 +412,19 @@ pub async fn write(
         .bind(skip)
         .execute(&mut *conn)
         .await?;
-    // The parcels and their first history rows in one statement, set-based; the insert
-    // trigger stands aside for this transaction (migration 0014).
-    sqlx::query("SET LOCAL soilreg.bulk_history = 'on'")
-        .execute(&mut *conn)
-        .await?;
+    // A parcel's history starts with its first change (migration 0015): the insert is all.
     let done = sqlx::query(
-        "WITH ins AS (
-            INSERT INTO parcels (code, name, town, address, current_use, planned_use, gb36600_class,
-                                 land_right, right_holder, responsible_party, risk, geom, area_m2,
-                                 updated_by, land_right_initial)
-            SELECT code, name, town, address, current_use, planned_use, gb36600_class,
-                   land_right, right_holder, responsible_party, risk, geom, ST_Area(geom::geography),
-                   $1, land_right
-              FROM import_stage WHERE ok ORDER BY idx
-            RETURNING *)
-         INSERT INTO parcel_versions (parcel_id, version, valid_from, row)
-         SELECT ins.id, ins.version, ins.updated_at, parcel_version_row(ins::parcels) FROM ins",
+        "INSERT INTO parcels (code, name, town, address, current_use, planned_use, gb36600_class,
+                              land_right, right_holder, responsible_party, risk, geom, area_m2,
+                              updated_by, land_right_initial)
+         SELECT code, name, town, address, current_use, planned_use, gb36600_class,
+                land_right, right_holder, responsible_party, risk, geom, ST_Area(geom::geography),
+                $1, land_right
+           FROM import_stage WHERE ok ORDER BY idx",
     )
     .bind(user)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("SET LOCAL soilreg.bulk_history = 'off'")
-        .execute(&mut *conn)
-        .await?;
     Ok(done.rows_affected())
 }
 

@@ -59,15 +59,23 @@ pub struct Page {
 /// Counting stops here: an exact count of a huge match would make every page slow.
 pub const COUNT_CAP: i64 = 10_000;
 
+/// Every version of every parcel with the time it took effect: the versions left behind
+/// (`parcel_versions`) and the current rows, in effect from their `updated_at` (migration 0015).
+const VERSIONS: &str =
+    "(SELECT (jsonb_populate_record(NULL::parcels, v.row)).*, v.valid_from AS effective
+                           FROM parcel_versions v
+                         UNION ALL SELECT c.*, c.updated_at FROM parcels c)";
+
 /// `FROM` the live register, or from the versions in effect at `as_of`.
 fn push_source<'a>(qb: &mut QueryBuilder<'a, Postgres>, f: &'a ListFilter) {
     match f.as_of {
         None => qb.push(" FROM parcels p"),
         Some(t) => qb
-            .push(" FROM (SELECT DISTINCT ON (v.parcel_id) (jsonb_populate_record(NULL::parcels, v.row)).*")
-            .push(" FROM parcel_versions v WHERE v.valid_from <= ")
+            .push(format!(
+                " FROM (SELECT DISTINCT ON (h.id) h.* FROM {VERSIONS} h WHERE h.effective <= "
+            ))
             .push_bind(t)
-            .push(" ORDER BY v.parcel_id, v.version DESC) p"),
+            .push(" ORDER BY h.id, h.version DESC) p"),
     };
 }
 
@@ -175,10 +183,11 @@ pub async fn feature_as_of(
 ) -> Result<Option<(String, i32)>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {FEATURE_SQL}, p.version
-           FROM (SELECT (jsonb_populate_record(NULL::parcels, v.row)).*
-                   FROM parcel_versions v JOIN parcels x ON x.id = v.parcel_id
-                  WHERE x.code = $1 AND v.valid_from <= $2
-                  ORDER BY v.version DESC LIMIT 1) p"
+           FROM (SELECT h.* FROM parcels x, LATERAL (
+                     SELECT (jsonb_populate_record(NULL::parcels, v.row)).* FROM parcel_versions v
+                      WHERE v.parcel_id = x.id AND v.valid_from <= $2
+                     UNION ALL SELECT c.* FROM parcels c WHERE c.id = x.id AND c.updated_at <= $2) h
+                  WHERE x.code = $1 ORDER BY h.version DESC LIMIT 1) p"
     ))
     .bind(code)
     .bind(at)
