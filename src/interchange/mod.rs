@@ -2,6 +2,7 @@
 //! (through GDAL), and writing any filtered selection back to those formats.
 
 pub mod cli;
+mod corner_rows;
 pub mod encoding;
 mod gdal_errors;
 pub mod import;

@@ -9,10 +9,11 @@ use gdal::vector::{FieldValue, LayerAccess};
 use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
 use serde_json::{json, Value};
 
+use super::corner_rows;
 use super::encoding::{self, Encoding};
 use super::gdal_errors::{self, take_errors, with_errors};
 use super::scratch::Scratch;
-use crate::domain::import::corners::{self, Corner, CornerColumns};
+use crate::domain::import::corners::{self, CornerColumns};
 use crate::domain::import::row::Cell;
 use crate::domain::parcel::FieldError;
 use crate::gis::crs::Crs;
@@ -247,7 +248,7 @@ fn open_dataset(path: &Path, format: Format, enc: Option<&Encoding>) -> Result<D
     }
 }
 
-fn cell(v: FieldValue) -> Option<Cell> {
+pub(super) fn cell(v: FieldValue) -> Option<Cell> {
     match v {
         FieldValue::StringValue(s) => Some(Cell::Text(s)),
         FieldValue::IntegerValue(i) => Some(Cell::Number(f64::from(i))),
@@ -352,7 +353,7 @@ impl Source {
                 }
                 Ok(())
             }
-            Shape::Corners(cols) => self.read_corners(&mut layer, info, cols, swap_axes, each),
+            Shape::Corners(cols) => corner_rows::read(&mut layer, info, cols, swap_axes, each),
             Shape::Points { x, y } => {
                 let (xi, yi) = (column(info, x), column(info, y));
                 for (n, f) in layer.features().enumerate() {
@@ -407,80 +408,9 @@ impl Source {
             .collect();
         Ok(FileBox::of(pts))
     }
-
-    fn read_corners(
-        &self,
-        layer: &mut gdal::vector::Layer<'_>,
-        info: &LayerInfo,
-        cols: &CornerColumns,
-        swap_axes: bool,
-        mut each: impl FnMut(Row) -> bool,
-    ) -> Result<(), ReadError> {
-        let idx = |c: &str| column(info, c);
-        let (ci, pi, xi, yi) = (
-            idx(&cols.code),
-            idx(&cols.point),
-            idx(&cols.x),
-            idx(&cols.y),
-        );
-        let ri = cols.ring.as_deref().map(idx);
-        let mut first_cells: std::collections::HashMap<String, Vec<Option<Cell>>> =
-            std::collections::HashMap::new();
-        let mut corners = Vec::new();
-        let mut bad: Vec<(String, FieldError)> = Vec::new();
-        for (n, f) in layer.features().enumerate() {
-            let code = f.field_as_string(ci).ok().flatten().unwrap_or_default();
-            let num = |i: usize| f.field_as_double(i).ok().flatten();
-            let (Some(point), Some(x), Some(y)) = (num(pi), num(xi), num(yi)) else {
-                bad.push((
-                    code,
-                    FieldError::new(
-                        "geometry",
-                        "invalid_coordinates",
-                        format!("row {} lacks a point number, X or Y", n + 1),
-                    ),
-                ));
-                continue;
-            };
-            let ring = ri.and_then(num).unwrap_or(1.0);
-            first_cells.entry(code.clone()).or_insert_with(|| {
-                (0..info.columns.len())
-                    .map(|i| f.field(i).ok().flatten().and_then(cell))
-                    .collect()
-            });
-            let (x, y) = if swap_axes { (y, x) } else { (x, y) };
-            corners.push(Corner {
-                code,
-                ring: ring as u32,
-                point: point as u32,
-                x,
-                y,
-            });
-        }
-        for (n, (code, rings)) in corners::assemble(corners).into_iter().enumerate() {
-            let index = n + 1;
-            let geometry = match bad.iter().find(|(c, _)| *c == code) {
-                Some((_, e)) => Err(e.clone()),
-                None => rings.map(|rs| {
-                    json!({"type": "Polygon", "coordinates": rs.iter()
-                        .map(|r| r.iter().map(|(x, y)| [*x, *y]).collect::<Vec<_>>())
-                        .collect::<Vec<_>>()})
-                }),
-            };
-            let cells = first_cells.remove(&code).unwrap_or_default();
-            if !each(Row {
-                index,
-                cells,
-                geometry,
-            }) {
-                break;
-            }
-        }
-        Ok(())
-    }
 }
 
-fn column(info: &LayerInfo, name: &str) -> usize {
+pub(super) fn column(info: &LayerInfo, name: &str) -> usize {
     info.columns.iter().position(|c| c == name).unwrap_or(0)
 }
 
