@@ -901,20 +901,8 @@ async fn an_imported_parcel_s_history_starts_with_its_first_change() {
             .await
             .expect("row");
     let t = app.token("planning", Role::Editor).await;
-    let etag = app
-        .get("/api/parcels/H-00000")
-        .await
-        .header("etag")
-        .expect("etag")
-        .to_owned();
     let res = app
-        .request(
-            axum::http::Method::PATCH,
-            "/api/parcels/H-00000",
-            Some(&t),
-            &[("if-match", &etag)],
-            Some(&json!({"properties": {"name": "改名"}})),
-        )
+        .patch_current(&t, "H-00000", &json!({"properties": {"name": "改名"}}))
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     let kept: Vec<(i32, Value)> = sqlx::query_as(

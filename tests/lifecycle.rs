@@ -472,19 +472,11 @@ async fn as_of_answers_what_the_register_said_at_each_point_of_the_history() {
             stage(&res).to_owned(),
         ));
     }
-    let etag = app
-        .get("/api/parcels/T-1")
-        .await
-        .header("etag")
-        .expect("etag")
-        .to_owned();
     let renamed = app
-        .request(
-            Method::PATCH,
-            "/api/parcels/T-1",
-            Some(&o.planning),
-            &[("if-match", &etag)],
-            Some(&json!({"properties": {"name": "改名后"}})),
+        .patch_current(
+            &o.planning,
+            "T-1",
+            &json!({"properties": {"name": "改名后"}}),
         )
         .await;
     assert_eq!(renamed.status, StatusCode::OK);

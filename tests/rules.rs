@@ -631,18 +631,10 @@ async fn safe_utilization_rates_match_a_hand_made_district() {
     )
     .await;
     // K-4's planned use becomes a school after supply: it now counts as key land, supplied unsurveyed.
-    let etag = app
-        .get("/api/parcels/K-4")
-        .await
-        .header("etag")
-        .expect("etag")
-        .to_owned();
-    app.request(
-        axum::http::Method::PATCH,
-        "/api/parcels/K-4",
-        Some(&o.planning),
-        &[("if-match", &etag)],
-        Some(&json!({"properties": {"planned_use": "080403"}})),
+    app.patch_current(
+        &o.planning,
+        "K-4",
+        &json!({"properties": {"planned_use": "080403"}}),
     )
     .await;
     // Contaminated: X-1 delisted then supplied in 2023 (safe); X-2 contaminated, construction in 2023 (not safe).

@@ -326,19 +326,11 @@ async fn the_verdict_is_confirmed_as_the_phase_two_conclusion_and_a_change_of_cl
     assert_eq!(res.body["payload"]["class"], 1);
 
     // Planned for industry (class 2: arsenic 60), the same values no longer exceed: flagged.
-    let etag = app
-        .get("/api/parcels/SP-1")
-        .await
-        .header("etag")
-        .expect("etag")
-        .to_owned();
     let patched = app
-        .request(
-            Method::PATCH,
-            "/api/parcels/SP-1",
-            Some(&eco),
-            &[("if-match", &etag)],
-            Some(&json!({"properties": {"planned_use": "1001"}})),
+        .patch_current(
+            &eco,
+            "SP-1",
+            &json!({"properties": {"planned_use": "1001"}}),
         )
         .await;
     assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);

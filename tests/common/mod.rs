@@ -277,6 +277,25 @@ pub fn parcel(code: &str, x: f64, y: f64) -> Value {
 }
 
 impl TestApp {
+    /// PATCHes a parcel with the ETag it has now (an edit that expects no conflict).
+    pub async fn patch_current(&self, token: &str, code: &str, body: &Value) -> Res {
+        let uri = format!("/api/parcels/{code}");
+        let etag = self
+            .get(&uri)
+            .await
+            .header("etag")
+            .expect("etag")
+            .to_owned();
+        self.request(
+            axum::http::Method::PATCH,
+            &uri,
+            Some(token),
+            &[("if-match", &etag)],
+            Some(body),
+        )
+        .await
+    }
+
     /// Records a lifecycle event; returns the response.
     pub async fn event(&self, token: &str, code: &str, kind: &str, payload: Value) -> Res {
         self.post(
