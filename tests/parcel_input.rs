@@ -316,6 +316,22 @@ async fn a_duplicate_code_gets_409_and_the_first_parcel_is_untouched() {
         app.get("/api/parcels/D-1").await.body["properties"]["name"],
         "测试地块 D-1"
     );
+    // Two at once with the same new code: one is created, the other gets the same 409.
+    let (a, b) = (parcel("D-2", 116.11, 39.94), parcel("D-2", 116.12, 39.94));
+    let (ra, rb) = tokio::join!(
+        app.post("/api/parcels", &t, &a),
+        app.post("/api/parcels", &t, &b)
+    );
+    let mut statuses = [ra.status, rb.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::CREATED, StatusCode::CONFLICT]);
+    let loser = if ra.status == StatusCode::CONFLICT {
+        ra
+    } else {
+        rb
+    };
+    assert_eq!(loser.error_code(), "duplicate_code");
+    assert_eq!(app.count("parcels").await, 2);
 }
 
 #[tokio::test]

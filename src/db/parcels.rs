@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 
 use crate::db::geometry::push_envelope;
 use crate::domain::lifecycle::Stage;
-use crate::domain::parcel::{Attributes, LandRight, NewParcel, ParcelCode, Risk};
+use crate::domain::parcel::{Attributes, LandRight, NewParcel, Risk};
 use crate::domain::town::Town;
 use crate::gis::extent::Extent;
 use crate::gis::geometry::Boundary;
@@ -376,12 +376,4 @@ pub async fn retire(
     .bind(user)
     .fetch_one(conn)
     .await
-}
-
-/// Whether a code is taken (for a clear 409 before geometry work).
-pub async fn exists(db: impl PgExecutor<'_>, code: &ParcelCode) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM parcels WHERE code = $1)")
-        .bind(code.as_str())
-        .fetch_one(db)
-        .await
 }

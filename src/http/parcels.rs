@@ -263,14 +263,9 @@ async fn create(
         )?
     };
     let mut tx = state.pool.begin().await?;
-    if db::parcels::exists(&mut *tx, &parcel.code).await? {
-        return Err(ApiError::conflict(
-            "duplicate_code",
-            format!("parcel {} already exists", parcel.code.as_str()),
-        )
-        .with_field("code"));
-    }
     check_valid(&mut tx, &boundary).await?;
+    // A code already taken fails on the unique constraint: 409 duplicate_code (error.rs),
+    // whichever of two concurrent requests comes second.
     let (feature, version) = db::parcels::insert(&mut tx, &parcel, &boundary, actor.0.id).await?;
     tx.commit().await?;
     let mut res = geojson_response(StatusCode::CREATED, feature, Some(version));
