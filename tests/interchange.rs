@@ -85,6 +85,15 @@ fn ogr2ogr(args: &[&str]) {
     );
 }
 
+/// `ogr2ogr OPTIONS OUT SRC`: a file of another format (or CRS) made from `src`.
+fn translate(src: &Path, out: &Path, options: &[&str]) {
+    let paths = [
+        out.to_str().expect("utf-8 path"),
+        src.to_str().expect("utf-8 path"),
+    ];
+    ogr2ogr(&[options, &paths[..]].concat());
+}
+
 fn limits() -> soilreg::gis::geometry::Limits {
     soilreg::gis::geometry::Limits {
         extent: soilreg::gis::extent::Extent::MENTOUGOU,
@@ -148,17 +157,18 @@ async fn gbk_shapefiles_without_prj_or_cpg_are_read_in_every_zone() {
         (4548, Crs::Cm117, How::CentralMeridian),
     ] {
         let shp = dir.path(&format!("z{epsg}.shp"));
-        let shp_s = shp.to_str().expect("utf-8 path");
-        ogr2ogr(&[
-            "-f",
-            "ESRI Shapefile",
-            "-lco",
-            "ENCODING=CP936",
-            "-t_srs",
-            &format!("EPSG:{epsg}"),
-            shp_s,
-            src.to_str().expect("path"),
-        ]);
+        translate(
+            &src,
+            &shp,
+            &[
+                "-f",
+                "ESRI Shapefile",
+                "-lco",
+                "ENCODING=CP936",
+                "-t_srs",
+                &format!("EPSG:{epsg}"),
+            ],
+        );
         std::fs::remove_file(shp.with_extension("prj")).expect("no prj");
         std::fs::remove_file(shp.with_extension("cpg")).expect("no cpg");
         let dbf = std::fs::read(shp.with_extension("dbf")).expect("dbf");
@@ -210,16 +220,18 @@ async fn utf8_shapefile_with_cpg_and_prj_and_a_geopackage_with_two_layers() {
     write_geojson(&a, &grid(2, "A"));
     write_geojson(&b, &grid(5, "B"));
     let shp = dir.path("u.shp");
-    ogr2ogr(&[
-        "-f",
-        "ESRI Shapefile",
-        "-lco",
-        "ENCODING=UTF-8",
-        "-t_srs",
-        "EPSG:4547",
-        shp.to_str().expect("p"),
-        a.to_str().expect("p"),
-    ]);
+    translate(
+        &a,
+        &shp,
+        &[
+            "-f",
+            "ESRI Shapefile",
+            "-lco",
+            "ENCODING=UTF-8",
+            "-t_srs",
+            "EPSG:4547",
+        ],
+    );
     let r = run(
         &app.pool,
         &shp,
@@ -234,28 +246,24 @@ async fn utf8_shapefile_with_cpg_and_prj_and_a_geopackage_with_two_layers() {
     assert_eq!((r.crs.crs, r.crs.how), (Crs::Cm114, How::Declared));
 
     let gpkg = dir.path("two.gpkg");
-    let g = gpkg.to_str().expect("p");
-    ogr2ogr(&[
-        "-f",
-        "GPKG",
-        "-nln",
-        "first",
-        "-a_srs",
-        "EPSG:4490",
-        g,
-        a.to_str().expect("p"),
-    ]);
-    ogr2ogr(&[
-        "-f",
-        "GPKG",
-        "-update",
-        "-nln",
-        "second",
-        "-a_srs",
-        "EPSG:4490",
-        g,
-        b.to_str().expect("p"),
-    ]);
+    translate(
+        &a,
+        &gpkg,
+        &["-f", "GPKG", "-nln", "first", "-a_srs", "EPSG:4490"],
+    );
+    translate(
+        &b,
+        &gpkg,
+        &[
+            "-f",
+            "GPKG",
+            "-update",
+            "-nln",
+            "second",
+            "-a_srs",
+            "EPSG:4490",
+        ],
+    );
     let opts = Options {
         layer: Some("second".into()),
         ..Options::default()
@@ -407,14 +415,11 @@ async fn a_file_cut_off_half_way_is_refused_whole() {
     let src = dir.path("in.geojson");
     write_geojson(&src, &grid(200, "CUT"));
     let shp = dir.path("cut.shp");
-    ogr2ogr(&[
-        "-f",
-        "ESRI Shapefile",
-        "-lco",
-        "ENCODING=CP936",
-        shp.to_str().expect("p"),
-        src.to_str().expect("p"),
-    ]);
+    translate(
+        &src,
+        &shp,
+        &["-f", "ESRI Shapefile", "-lco", "ENCODING=CP936"],
+    );
     let bytes = std::fs::read(&shp).expect("shp");
     std::fs::write(&shp, &bytes[..bytes.len() / 2]).expect("cut");
     let err = run(&app.pool, &shp, &Options::default())
@@ -436,14 +441,7 @@ async fn an_import_killed_half_way_leaves_nothing_behind() {
     let src = dir.path("big.geojson");
     write_geojson(&src, &grid(20_000, "K"));
     let gpkg = dir.path("big.gpkg");
-    ogr2ogr(&[
-        "-f",
-        "GPKG",
-        "-a_srs",
-        "EPSG:4490",
-        gpkg.to_str().expect("p"),
-        src.to_str().expect("p"),
-    ]);
+    translate(&src, &gpkg, &["-f", "GPKG", "-a_srs", "EPSG:4490"]);
     let url = app.state.config.database_url.clone().expect("url");
     let mut child = Command::new(env!("CARGO_BIN_EXE_soilreg"))
         .args(["import", gpkg.to_str().expect("p"), "--report", "/dev/null"])

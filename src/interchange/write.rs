@@ -178,10 +178,9 @@ pub fn write(
         (ExportFormat::GeoJson, _) => vec!["WRITE_NAME=NO"],
         _ => vec![],
     };
-    let count = if format == ExportFormat::GeoPackage {
-        let mut txn = ds.start_transaction()?;
-        let n = fill(
-            &mut txn,
+    let write = |ds: &mut gdal::Dataset| {
+        fill(
+            ds,
             format,
             layer_name,
             &srs,
@@ -189,20 +188,16 @@ pub fn write(
             &cols,
             sample,
             rest,
-        )?;
+        )
+    };
+    // A GeoPackage is written in one transaction (one commit instead of one per feature).
+    let count = if format == ExportFormat::GeoPackage {
+        let mut txn = ds.start_transaction()?;
+        let n = write(&mut txn)?;
         txn.commit()?;
         n
     } else {
-        fill(
-            &mut ds,
-            format,
-            layer_name,
-            &srs,
-            &layer_options,
-            &cols,
-            sample,
-            rest,
-        )?
+        write(&mut ds)?
     };
     ds.close()?;
     let bytes = if format == ExportFormat::Shapefile {
