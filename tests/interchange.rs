@@ -94,6 +94,14 @@ fn translate(src: &Path, out: &Path, options: &[&str]) {
     ogr2ogr(&[options, &paths[..]].concat());
 }
 
+/// Options that check and report without writing.
+fn dry_run() -> Options {
+    Options {
+        mode: Mode::DryRun,
+        ..Options::default()
+    }
+}
+
 fn limits() -> soilreg::gis::geometry::Limits {
     soilreg::gis::geometry::Limits {
         extent: soilreg::gis::extent::Extent::MENTOUGOU,
@@ -176,16 +184,7 @@ async fn gbk_shapefiles_without_prj_or_cpg_are_read_in_every_zone() {
             std::str::from_utf8(&dbf[dbf.len() / 2..]).is_err(),
             "the DBF really is GBK"
         );
-        let r = run(
-            &app.pool,
-            &shp,
-            &Options {
-                mode: Mode::DryRun,
-                ..Options::default()
-            },
-        )
-        .await
-        .expect("import");
+        let r = run(&app.pool, &shp, &dry_run()).await.expect("import");
         assert_eq!(
             (r.crs.crs, r.crs.swap_axes, r.crs.how),
             (crs, false, how),
@@ -232,16 +231,7 @@ async fn utf8_shapefile_with_cpg_and_prj_and_a_geopackage_with_two_layers() {
             "EPSG:4547",
         ],
     );
-    let r = run(
-        &app.pool,
-        &shp,
-        &Options {
-            mode: Mode::DryRun,
-            ..Options::default()
-        },
-    )
-    .await
-    .expect("shp");
+    let r = run(&app.pool, &shp, &dry_run()).await.expect("shp");
     assert_eq!(r.encoding.as_deref(), Some("UTF-8 (cpg)"));
     assert_eq!((r.crs.crs, r.crs.how), (Crs::Cm114, How::Declared));
 
@@ -694,15 +684,7 @@ async fn the_api_runs_an_import_as_a_job_and_saves_the_mapping_per_source() {
     };
     let r = run(&app.pool, &path2, &opts).await.expect("saved mapping");
     assert_eq!(r.counts.written, 2);
-    let without = run(
-        &app.pool,
-        &path2,
-        &Options {
-            mode: Mode::DryRun,
-            ..Options::default()
-        },
-    )
-    .await;
+    let without = run(&app.pool, &path2, &dry_run()).await;
     assert!(without.is_err_and(|e| matches!(e, ImportError::Mapping(_))));
     let list = app.get("/api/imports").await;
     assert!(list.body["imports"]
