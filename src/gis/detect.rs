@@ -105,16 +105,8 @@ fn fits(crs: Crs, swap: bool, b: &FileBox, district: &Extent) -> bool {
 /// `declared` (from `.prj` or the GeoPackage) is tried first, as is and swapped; then
 /// degrees, zone-prefixed eastings and bare eastings in CM 114°E and 117°E.
 pub fn detect(declared: Option<Crs>, b: &FileBox, district: &Extent) -> Result<Detection, NoFit> {
-    if let Some(crs) = declared {
-        for swap in [false, true] {
-            if fits(crs, swap, b, district) {
-                return Ok(Detection {
-                    crs,
-                    swap_axes: swap,
-                    how: How::Declared,
-                });
-            }
-        }
+    if let Some(found) = declared.and_then(|crs| either_order(crs, How::Declared, b, district)) {
+        return Ok(found);
     }
     let candidates = [
         (Crs::Cgcs2000, How::Degrees),
@@ -123,43 +115,49 @@ pub fn detect(declared: Option<Crs>, b: &FileBox, district: &Extent) -> Result<D
         (Crs::Cm114, How::CentralMeridian),
         (Crs::Cm117, How::CentralMeridian),
     ];
-    for swap in [false, true] {
-        for (crs, how) in candidates {
-            if fits(crs, swap, b, district) {
-                return Ok(Detection {
-                    crs,
-                    swap_axes: swap,
-                    how,
-                });
-            }
-        }
-    }
-    let said = declared.map_or(String::new(), |c| {
-        format!(" (the file declares {})", c.name())
+    // Every candidate in the file's axis order before any of them swapped.
+    let found = [false, true].into_iter().find_map(|swap| {
+        candidates
+            .into_iter()
+            .find_map(|(crs, how)| fit(crs, swap, how, b, district))
     });
-    Err(NoFit(format!(
-        "the coordinates ({:.3}, {:.3})–({:.3}, {:.3}) fall inside the district in none of \
-         CGCS2000 degrees, Gauss–Krüger zones 38/39 with the zone prefix, or CM 114°E/117°E{said}, \
-         with either axis order; give the CRS explicitly",
-        b.min_x, b.min_y, b.max_x, b.max_y
-    )))
+    found.ok_or_else(|| {
+        let said = declared.map_or(String::new(), |c| {
+            format!(" (the file declares {})", c.name())
+        });
+        NoFit(format!(
+            "the coordinates ({:.3}, {:.3})–({:.3}, {:.3}) fall inside the district in none of \
+             CGCS2000 degrees, Gauss–Krüger zones 38/39 with the zone prefix, or CM 114°E/117°E{said}, \
+             with either axis order; give the CRS explicitly",
+            b.min_x, b.min_y, b.max_x, b.max_y
+        ))
+    })
 }
 
 /// Checks a CRS the user chose: it must put the file inside the district, swapped or not.
 pub fn confirm(crs: Crs, b: &FileBox, district: &Extent) -> Result<Detection, NoFit> {
-    for swap in [false, true] {
-        if fits(crs, swap, b, district) {
-            return Ok(Detection {
-                crs,
-                swap_axes: swap,
-                how: How::Override,
-            });
-        }
-    }
-    Err(NoFit(format!(
-        "in {} the file's coordinates fall outside the district",
-        crs.name()
-    )))
+    either_order(crs, How::Override, b, district).ok_or_else(|| {
+        NoFit(format!(
+            "in {} the file's coordinates fall outside the district",
+            crs.name()
+        ))
+    })
+}
+
+/// `crs` with the axes as they are or swapped, whichever first puts the file in the district.
+fn either_order(crs: Crs, how: How, b: &FileBox, district: &Extent) -> Option<Detection> {
+    [false, true]
+        .into_iter()
+        .find_map(|swap| fit(crs, swap, how, b, district))
+}
+
+/// `crs` (axes swapped or not) as the detection, when it puts the file in the district.
+fn fit(crs: Crs, swap: bool, how: How, b: &FileBox, district: &Extent) -> Option<Detection> {
+    fits(crs, swap, b, district).then_some(Detection {
+        crs,
+        swap_axes: swap,
+        how,
+    })
 }
 
 #[cfg(test)]

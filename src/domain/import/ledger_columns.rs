@@ -80,10 +80,7 @@ pub fn value(cell: &Cell) -> Option<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn cols(c: &[&str]) -> Vec<String> {
-        c.iter().map(|s| s.to_string()).collect()
-    }
+    use crate::domain::import::cols;
 
     #[test]
     fn members_by_name_by_dbf_cut_or_by_choice() {

@@ -272,10 +272,7 @@ impl Mapping {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn cols(c: &[&str]) -> Vec<String> {
-        c.iter().map(|s| s.to_string()).collect()
-    }
+    use crate::domain::import::cols;
 
     #[test]
     fn guesses_common_chinese_field_names() {

@@ -7,3 +7,9 @@ pub mod ledger_columns;
 pub mod mapping;
 pub mod report;
 pub mod row;
+
+/// Column names as a file's header gives them (for the tests).
+#[cfg(test)]
+pub(crate) fn cols(c: &[&str]) -> Vec<String> {
+    c.iter().map(|s| s.to_string()).collect()
+}

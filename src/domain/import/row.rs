@@ -173,10 +173,7 @@ fn land_right(v: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn cols(c: &[&str]) -> Vec<String> {
-        c.iter().map(|s| s.to_string()).collect()
-    }
+    use crate::domain::import::cols;
 
     #[test]
     fn values_by_name_become_codes() {
