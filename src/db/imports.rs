@@ -412,7 +412,7 @@ pub async fn write(
         .bind(skip)
         .execute(&mut *conn)
         .await?;
-    // A parcel's history starts with its first change (migration 0015): the insert is all.
+    // A parcel's history starts with its first change (migration 0014): the insert is all.
     let done = sqlx::query(
         "INSERT INTO parcels (code, name, town, address, current_use, planned_use, gb36600_class,
                               land_right, right_holder, responsible_party, risk, geom, area_m2,

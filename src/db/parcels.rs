@@ -60,7 +60,7 @@ pub struct Page {
 pub const COUNT_CAP: i64 = 10_000;
 
 /// Every version of every parcel with the time it took effect: the versions left behind
-/// (`parcel_versions`) and the current rows, in effect from their `updated_at` (migration 0015).
+/// (`parcel_versions`) and the current rows, in effect from their `updated_at` (migration 0014).
 const VERSIONS: &str =
     "(SELECT (jsonb_populate_record(NULL::parcels, v.row)).*, v.valid_from AS effective
                            FROM parcel_versions v
