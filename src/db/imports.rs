@@ -5,6 +5,8 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
+use geozero::{CoordDimensions, ToWkb};
+use sqlx::postgres::PgCopyIn;
 use sqlx::PgConnection;
 
 use crate::domain::import::report::{Problem, ProblemKind};
@@ -53,6 +55,8 @@ pub async fn create_stage(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
             land_right land_right NOT NULL, right_holder text, responsible_party text,
             risk soil_risk NOT NULL, stated_area double precision,
             geom geometry(MultiPolygon, 4490) NOT NULL,
+            -- computed once, for the area check and the register's area_m2
+            area double precision GENERATED ALWAYS AS (ST_Area(geom::geography)) STORED,
             valid boolean NOT NULL DEFAULT true, ok boolean NOT NULL DEFAULT true
          ) ON COMMIT DROP",
     )
@@ -80,40 +84,32 @@ fn field(out: &mut String, v: Option<&str>) {
     out.push('\t');
 }
 
-/// EWKT of a boundary: shortest round-trip decimals, so nothing is lost.
-fn ewkt(out: &mut String, b: &Boundary) {
-    out.push_str("SRID=4490;MULTIPOLYGON(");
-    for (pi, p) in b.as_geo().0.iter().enumerate() {
-        if pi > 0 {
-            out.push(',');
-        }
-        out.push('(');
-        for (ri, ring) in std::iter::once(p.exterior())
-            .chain(p.interiors())
-            .enumerate()
-        {
-            if ri > 0 {
-                out.push(',');
-            }
-            out.push('(');
-            for (i, c) in ring.0.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                let _ = write!(out, "{} {}", c.x, c.y);
-            }
-            out.push(')');
-        }
-        out.push(')');
-    }
-    out.push(')');
+/// A boundary as hex EWKB (SRID 4490), which the server reads without parsing decimals
+/// (a double's bits go through unchanged, so nothing is lost).
+fn ewkb_hex(out: &mut String, b: &Boundary) -> Result<(), sqlx::Error> {
+    let geom = geo::Geometry::MultiPolygon(b.as_geo().clone());
+    let wkb = geom
+        .to_ewkb(CoordDimensions::xy(), Some(4490))
+        .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    out.push_str(&hex::encode(wkb));
+    Ok(())
 }
 
-/// Copies a batch of rows into the staging table.
-pub async fn copy_rows(conn: &mut PgConnection, rows: &[Staged]) -> Result<(), sqlx::Error> {
-    if rows.is_empty() {
-        return Ok(());
-    }
+/// Starts the one COPY the parsed rows stream into: the server reads a batch while the
+/// next is being parsed and written ([`copy_text`]).
+pub async fn copy_into_stage(
+    conn: &mut PgConnection,
+) -> Result<PgCopyIn<&mut PgConnection>, sqlx::Error> {
+    conn.copy_in_raw(
+        "COPY import_stage (idx, code, name, town, address, current_use, planned_use,
+            gb36600_class, land_right, right_holder, responsible_party, risk, stated_area, geom)
+         FROM STDIN",
+    )
+    .await
+}
+
+/// A batch of rows as COPY text for [`copy_into_stage`].
+pub fn copy_text(rows: &[Staged]) -> Result<Vec<u8>, sqlx::Error> {
     let mut buf = String::with_capacity(rows.len() * 512);
     for r in rows {
         let a = &r.parcel.attributes;
@@ -139,19 +135,10 @@ pub async fn copy_rows(conn: &mut PgConnection, rows: &[Staged]) -> Result<(), s
             }
             None => buf.push_str("\\N\t"),
         }
-        ewkt(&mut buf, &r.boundary);
+        ewkb_hex(&mut buf, &r.boundary)?;
         buf.push('\n');
     }
-    let mut copy = conn
-        .copy_in_raw(
-            "COPY import_stage (idx, code, name, town, address, current_use, planned_use,
-                gb36600_class, land_right, right_holder, responsible_party, risk, stated_area, geom)
-             FROM STDIN",
-        )
-        .await?;
-    copy.send(buf.into_bytes()).await?;
-    copy.finish().await?;
-    Ok(())
+    Ok(buf.into_bytes())
 }
 
 /// What the checks found: problems by feature, the features already in the register
@@ -184,11 +171,13 @@ type InvalidRow = (
 
 /// Runs every check on the staged rows. With `repair`, invalid polygons are replaced by
 /// what `ST_MakeValid` makes of them (polygonal part only) and reported as repaired.
-/// `on_phase` is told the name of each check as it starts.
+/// `pairs` are the features whose boxes meet (`gis::box_pairs`), the only ones that can
+/// overlap each other. `on_phase` is told the name of each check as it starts.
 pub async fn check(
     conn: &mut PgConnection,
     tol: Tolerances,
     repair: bool,
+    pairs: &(Vec<i32>, Vec<i32>),
     mut on_phase: impl FnMut(&'static str),
 ) -> Result<Findings, sqlx::Error> {
     let mut f = Findings::default();
@@ -313,7 +302,8 @@ pub async fn check(
     let outside: Vec<(i32, f64)> = sqlx::query_as(
         "SELECT s.idx, ST_Area(ST_Difference(s.geom, d.boundary)) / ST_Area(s.geom)
            FROM import_stage s, district d
-          WHERE s.valid AND NOT ST_CoveredBy(s.geom, d.boundary)",
+          -- ST_Covers with the district first: PostGIS prepares the repeated argument once
+          WHERE s.valid AND NOT ST_Covers(d.boundary, s.geom)",
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -347,21 +337,16 @@ pub async fn check(
             ),
         );
     }
-    sqlx::query("CREATE INDEX ON import_stage USING gist (geom)")
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("ANALYZE import_stage")
-        .execute(&mut *conn)
-        .await?;
     let within: Vec<(i32, i32, f64)> = sqlx::query_as(
         "SELECT DISTINCT ON (b.idx) b.idx, a.idx,
                 ST_Area(ST_Intersection(a.geom, b.geom)) / ST_Area(b.geom) AS share
-           FROM import_stage a JOIN import_stage b ON ST_Intersects(a.geom, b.geom)
-          -- `+ 0` keeps the planner off the primary key for the inequality (a bitmap of
-          -- a third of the table per row), so the spatial index alone drives the join.
-          WHERE a.idx + 0 < b.idx + 0 AND a.valid AND b.valid AND NOT ST_Touches(a.geom, b.geom)
+           FROM unnest($1::integer[], $2::integer[]) AS p (a, b)
+           JOIN import_stage a ON a.idx = p.a JOIN import_stage b ON b.idx = p.b
+          WHERE a.valid AND b.valid AND ST_Intersects(a.geom, b.geom) AND NOT ST_Touches(a.geom, b.geom)
           ORDER BY b.idx, share DESC",
     )
+    .bind(&pairs.0)
+    .bind(&pairs.1)
     .fetch_all(&mut *conn)
     .await?;
     for (idx, other, share) in within.into_iter().filter(|o| o.2 > tol.overlap) {
@@ -379,7 +364,7 @@ pub async fn check(
 
     on_phase("areas");
     let areas: Vec<(i32, f64, f64)> = sqlx::query_as(
-        "SELECT idx, stated_area, ST_Area(geom::geography) FROM import_stage
+        "SELECT idx, stated_area, area FROM import_stage
           WHERE stated_area IS NOT NULL AND valid",
     )
     .fetch_all(&mut *conn)
@@ -418,7 +403,7 @@ pub async fn write(
                               land_right, right_holder, responsible_party, risk, geom, area_m2,
                               updated_by, land_right_initial)
          SELECT code, name, town, address, current_use, planned_use, gb36600_class,
-                land_right, right_holder, responsible_party, risk, geom, ST_Area(geom::geography),
+                land_right, right_holder, responsible_party, risk, geom, area,
                 $1, land_right
            FROM import_stage WHERE ok ORDER BY idx",
     )

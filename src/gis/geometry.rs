@@ -61,32 +61,121 @@ pub fn parse_boundary(
             })?
             .iter()
             .collect(),
-        Some(other) => {
-            return Err(err(
-                "wrong_geometry_type",
-                format!("a parcel boundary must be a Polygon or MultiPolygon, not {other}"),
-            ))
-        }
+        Some(other) => return Err(wrong_type(other)),
         None => return Err(err("invalid_geometry", "geometry has no type")),
     };
-    if polygons.is_empty() {
-        return Err(err("empty_geometry", "geometry is empty"));
-    }
-    let mut vertices = 0usize;
-    let mut out = Vec::with_capacity(polygons.len());
+    let mut rings = Vec::with_capacity(polygons.len());
     for (pi, poly) in polygons.iter().enumerate() {
-        let rings = poly.as_array().ok_or_else(|| {
+        let json_rings = poly.as_array().ok_or_else(|| {
             err(
                 "invalid_geometry",
                 format!("polygon {pi} must be an array of rings"),
             )
         })?;
+        let parsed = json_rings
+            .iter()
+            .enumerate()
+            .map(|(ri, ring)| json_positions(ring, pi, ri))
+            .collect::<Result<Vec<_>, _>>()?;
+        rings.push(parsed);
+    }
+    checked(rings, to_cgcs, limits)
+}
+
+/// Checks a polygon or multipolygon read from a file (GDAL's geometry, as `geo` has it)
+/// exactly as [`parse_boundary`] checks GeoJSON.
+pub fn boundary_from_geo(
+    geometry: &geo::Geometry<f64>,
+    to_cgcs: &ToCgcs2000,
+    limits: &Limits,
+) -> Result<Boundary, FieldError> {
+    let polygons: Vec<&Polygon<f64>> = match geometry {
+        geo::Geometry::Polygon(p) => vec![p],
+        geo::Geometry::MultiPolygon(mp) => mp.0.iter().collect(),
+        other => return Err(wrong_type(geo_type_name(other))),
+    };
+    let rings = polygons
+        .into_iter()
+        .map(|p| {
+            std::iter::once(p.exterior())
+                .chain(p.interiors())
+                .filter(|r| !r.0.is_empty())
+                .map(|r| r.0.clone())
+                .collect()
+        })
+        .collect();
+    checked(rings, to_cgcs, limits)
+}
+
+fn wrong_type(name: &str) -> FieldError {
+    err(
+        "wrong_geometry_type",
+        format!("a parcel boundary must be a Polygon or MultiPolygon, not {name}"),
+    )
+}
+
+/// The GeoJSON name of a geometry's type.
+fn geo_type_name(g: &geo::Geometry<f64>) -> &'static str {
+    match g {
+        geo::Geometry::Point(_) => "Point",
+        geo::Geometry::Line(_) | geo::Geometry::LineString(_) => "LineString",
+        geo::Geometry::Polygon(_) | geo::Geometry::Rect(_) | geo::Geometry::Triangle(_) => {
+            "Polygon"
+        }
+        geo::Geometry::MultiPoint(_) => "MultiPoint",
+        geo::Geometry::MultiLineString(_) => "MultiLineString",
+        geo::Geometry::MultiPolygon(_) => "MultiPolygon",
+        geo::Geometry::GeometryCollection(_) => "GeometryCollection",
+    }
+}
+
+/// The positions of a GeoJSON ring, each `[x, y]` (or `[x, y, z]`) of finite numbers.
+fn json_positions(ring: &Value, pi: usize, ri: usize) -> Result<Vec<Coord<f64>>, FieldError> {
+    let positions = ring.as_array().ok_or_else(|| {
+        err(
+            "invalid_geometry",
+            format!("polygon {pi}, ring {ri} must be an array of positions"),
+        )
+    })?;
+    positions
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            p.as_array()
+                .and_then(|a| {
+                    let x = a.first()?.as_f64()?;
+                    let y = a.get(1)?.as_f64()?;
+                    (a.len() <= 3).then_some(Coord { x, y })
+                })
+                .ok_or_else(|| {
+                    err(
+                        "invalid_coordinates",
+                        format!("polygon {pi}, ring {ri}, position {i} must be [x, y] numbers"),
+                    )
+                })
+        })
+        .collect()
+}
+
+/// Checks polygons given as rings of positions in the source CRS (the first ring of each
+/// the exterior) and transforms them to CGCS2000.
+fn checked(
+    polygons: Vec<Vec<Vec<Coord<f64>>>>,
+    to_cgcs: &ToCgcs2000,
+    limits: &Limits,
+) -> Result<Boundary, FieldError> {
+    if polygons.is_empty() {
+        return Err(err("empty_geometry", "geometry is empty"));
+    }
+    let mut vertices = 0usize;
+    let mut out = Vec::with_capacity(polygons.len());
+    for (pi, rings) in polygons.into_iter().enumerate() {
         if rings.is_empty() {
             return Err(err("empty_geometry", format!("polygon {pi} has no rings")));
         }
         let mut parsed = Vec::with_capacity(rings.len());
-        for (ri, ring) in rings.iter().enumerate() {
-            let ring = parse_ring(ring, pi, ri, to_cgcs, limits, &mut vertices)?;
+        for (ri, ring) in rings.into_iter().enumerate() {
+            let ring = checked_ring(ring, pi, ri, to_cgcs, limits, &mut vertices)?;
             parsed.push(LineString::new(ring));
         }
         let mut it = parsed.into_iter();
@@ -104,25 +193,19 @@ pub fn parse_boundary(
     Ok(Boundary(mp))
 }
 
-fn parse_ring(
-    ring: &Value,
+fn checked_ring(
+    raw: Vec<Coord<f64>>,
     pi: usize,
     ri: usize,
     to_cgcs: &ToCgcs2000,
     limits: &Limits,
     vertices: &mut usize,
 ) -> Result<Vec<Coord<f64>>, FieldError> {
-    let where_ = format!("polygon {pi}, ring {ri}");
-    let positions = ring.as_array().ok_or_else(|| {
-        err(
-            "invalid_geometry",
-            format!("{where_} must be an array of positions"),
-        )
-    })?;
-    if positions.is_empty() {
-        return Err(err("empty_geometry", format!("{where_} is empty")));
-    }
-    *vertices += positions.len();
+    let where_ = || format!("polygon {pi}, ring {ri}");
+    let (Some(&first), Some(&last)) = (raw.first(), raw.last()) else {
+        return Err(err("empty_geometry", format!("{} is empty", where_())));
+    };
+    *vertices += raw.len();
     if *vertices > limits.max_vertices {
         return Err(err(
             "too_many_vertices",
@@ -132,40 +215,48 @@ fn parse_ring(
             ),
         ));
     }
-    let mut raw = Vec::with_capacity(positions.len());
-    for (i, p) in positions.iter().enumerate() {
-        let xy = p.as_array().and_then(|a| {
-            let x = a.first()?.as_f64()?;
-            let y = a.get(1)?.as_f64()?;
-            (a.len() <= 3 && x.is_finite() && y.is_finite()).then_some((x, y))
-        });
-        raw.push(xy.ok_or_else(|| {
-            err(
-                "invalid_coordinates",
-                format!("{where_}, position {i} must be [x, y] numbers"),
-            )
-        })?);
+    if let Some(i) = raw
+        .iter()
+        .position(|c| !(c.x.is_finite() && c.y.is_finite()))
+    {
+        return Err(err(
+            "invalid_coordinates",
+            format!("{}, position {i} must be [x, y] numbers", where_()),
+        ));
     }
-    let (first, last) = (raw[0], raw[raw.len() - 1]);
     if first != last {
         return Err(err(
             "unclosed_ring",
-            format!("{where_} is not closed: it starts at {first:?} and ends at {last:?}"),
+            format!(
+                "{} is not closed: it starts at {:?} and ends at {:?}",
+                where_(),
+                (first.x, first.y),
+                (last.x, last.y)
+            ),
         ));
     }
-    let mut distinct = raw[..raw.len() - 1].to_vec();
-    distinct.dedup();
-    if raw.len() < 4 || distinct.len() < 3 {
+    // Distinct points of the open ring, repeats in a row counted once.
+    let distinct = 1 + raw[..raw.len() - 1]
+        .windows(2)
+        .filter(|w| w[0] != w[1])
+        .count();
+    if raw.len() < 4 || distinct < 3 {
         return Err(err(
             "too_few_points",
-            format!("{where_} needs at least 3 distinct points and 4 positions"),
+            format!(
+                "{} needs at least 3 distinct points and 4 positions",
+                where_()
+            ),
         ));
     }
     raw.into_iter()
         .enumerate()
-        .map(|(i, (x, y))| {
-            let (lon, lat) = to_cgcs.apply(x, y).ok_or_else(|| {
-                err("outside_extent", format!("{where_}, position {i} cannot be transformed"))
+        .map(|(i, c)| {
+            let (lon, lat) = to_cgcs.apply(c.x, c.y).ok_or_else(|| {
+                err(
+                    "outside_extent",
+                    format!("{}, position {i} cannot be transformed", where_()),
+                )
             })?;
             if limits.extent.contains(lon, lat) {
                 Ok(Coord { x: lon, y: lat })
@@ -173,7 +264,8 @@ fn parse_ring(
                 Err(err(
                     "outside_extent",
                     format!(
-                        "{where_}, position {i} ({lon:.6}, {lat:.6}) lies outside the district extent"
+                        "{}, position {i} ({lon:.6}, {lat:.6}) lies outside the district extent",
+                        where_()
                     ),
                 ))
             }
@@ -298,6 +390,47 @@ mod tests {
         assert_eq!(
             check(v).map(|_| ()).expect_err("too many").code,
             "too_many_vertices"
+        );
+    }
+
+    fn from_geo(g: geo::Geometry<f64>) -> Result<Boundary, FieldError> {
+        boundary_from_geo(&g, &ToCgcs2000::new(Crs::Cgcs2000).expect("proj"), &LIMITS)
+    }
+
+    #[test]
+    fn a_file_geometry_is_checked_as_geojson_is() {
+        let v = json!({"type": "Polygon", "coordinates": square(116.1, 39.9, 0.001)});
+        let g: geo::Geometry<f64> = geojson::Geometry::from_json_value(v.clone())
+            .expect("geojson")
+            .try_into()
+            .expect("geo");
+        assert_eq!(from_geo(g).expect("valid"), check(v).expect("valid"));
+
+        let line =
+            geo::Geometry::LineString(geo::LineString::from(vec![(116.1, 39.9), (116.2, 39.9)]));
+        let e = from_geo(line).expect_err("a line");
+        assert_eq!(e.code, "wrong_geometry_type");
+        assert!(e.message.ends_with("not LineString"), "{}", e.message);
+
+        // geo closes a polygon's open ring itself
+        let open_ring = geo::Polygon::new(
+            geo::LineString::from(vec![
+                (116.1, 39.9),
+                (116.101, 39.9),
+                (116.101, 39.901),
+                (116.1, 39.901),
+            ]),
+            vec![],
+        );
+        assert!(from_geo(geo::Geometry::Polygon(open_ring)).is_ok());
+
+        let far = geo::Polygon::new(
+            geo::LineString::from(vec![(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 0.0)]),
+            vec![],
+        );
+        assert_eq!(
+            from_geo(geo::Geometry::Polygon(far)).expect_err("far").code,
+            "outside_extent"
         );
     }
 }

@@ -1,5 +1,6 @@
 //! Coordinate systems, geometry parsing and checks, the district extent.
 
+pub mod box_pairs;
 pub mod cql2;
 pub mod crs;
 pub mod detect;

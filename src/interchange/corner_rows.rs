@@ -3,7 +3,6 @@
 //! `domain::import::corners`, and the parcel takes the other cells of its first row.
 
 use gdal::vector::LayerAccess;
-use serde_json::json;
 
 use super::read::{cell, column, LayerInfo, ReadError, Row};
 use crate::domain::import::corners::{self, Corner, CornerColumns};
@@ -64,9 +63,9 @@ pub(super) fn read(
         let geometry = match bad.iter().find(|(c, _)| *c == code) {
             Some((_, e)) => Err(e.clone()),
             None => rings.map(|rs| {
-                json!({"type": "Polygon", "coordinates": rs.iter()
-                    .map(|r| r.iter().map(|(x, y)| [*x, *y]).collect::<Vec<_>>())
-                    .collect::<Vec<_>>()})
+                let mut rings = rs.into_iter().map(geo::LineString::from);
+                let exterior = rings.next().unwrap_or_else(|| geo::LineString::new(vec![]));
+                geo::Geometry::Polygon(geo::Polygon::new(exterior, rings.collect()))
             }),
         };
         let cells = first_cells.remove(&code).unwrap_or_default();

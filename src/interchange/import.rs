@@ -303,10 +303,15 @@ async fn run_parcels(
     };
     let mut rejected: Vec<FeatureReport> = Vec::new();
     let mut codes: Vec<(i32, String)> = Vec::new();
+    let mut boxes: Vec<(i32, geo::Rect<f64>)> = Vec::new();
+    let mut copy = db::copy_into_stage(&mut tx).await?;
     while let Some(msg) = recv.recv().await {
         match msg {
             Msg::Rows(rows) => {
-                db::copy_rows(&mut tx, &rows).await?;
+                boxes.extend(rows.iter().filter_map(|r| {
+                    geo::BoundingRect::bounding_rect(r.boundary.as_geo()).map(|b| (r.idx, b))
+                }));
+                copy.send(db::copy_text(&rows)?).await?;
                 progress
                     .done
                     .fetch_add(rows.len() as u64, Ordering::Relaxed);
@@ -318,6 +323,7 @@ async fn run_parcels(
             Msg::Codes(c) => codes.extend(c),
         }
     }
+    copy.finish().await?;
     reader
         .await
         .map_err(|e| ImportError::Interrupted(e.to_string()))??;
@@ -326,7 +332,11 @@ async fn run_parcels(
         return Err(ImportError::Empty);
     }
 
-    let findings = db::check(&mut tx, opts.tolerances, opts.repair, |p| {
+    // The pairs of features whose boxes meet: the only ones the in-file overlap check reads.
+    let pairs = tokio::task::spawn_blocking(move || crate::gis::box_pairs::meeting_pairs(boxes))
+        .await
+        .map_err(|e| ImportError::Interrupted(e.to_string()))?;
+    let findings = db::check(&mut tx, opts.tolerances, opts.repair, &pairs, |p| {
         progress.set_phase(p)
     })
     .await?;

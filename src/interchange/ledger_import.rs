@@ -83,7 +83,12 @@ pub(super) async fn run(
                     .geometry
                     .clone()
                     .map_err(|e| FieldError::new(member, e.code, e.message))
-                    .and_then(|g| parse_shape(ledger.geometry(), member, &g, &to_cgcs, &limits))
+                    .and_then(|g| {
+                        let g = serde_json::to_value(geojson::Geometry::from(&g)).map_err(|e| {
+                            FieldError::new(member, "invalid_geometry", e.to_string())
+                        })?;
+                        parse_shape(ledger.geometry(), member, &g, &to_cgcs, &limits)
+                    })
                     .map_err(|e| Problem {
                         kind: ProblemKind::InvalidGeometry,
                         ..Problem::from_field(e)

@@ -10,7 +10,7 @@ use crate::domain::import::row;
 use crate::domain::parcel::{NewParcel, ParcelCode};
 use crate::gis::crs::ToCgcs2000;
 use crate::gis::detect::{Detection, NoFit};
-use crate::gis::geometry::{parse_boundary, Limits};
+use crate::gis::geometry::{boundary_from_geo, Limits};
 
 /// What the reader thread sends.
 pub(super) enum Msg {
@@ -106,8 +106,9 @@ fn parse_row(
     let parcel = NewParcel::parse(&props).map_err(Problem::from_field);
     let boundary = row
         .geometry
-        .clone()
-        .and_then(|g| parse_boundary(&g, to_cgcs, limits))
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(|g| boundary_from_geo(g, to_cgcs, limits))
         .map_err(Problem::from_field);
     match (parcel, boundary) {
         (Ok(parcel), Ok(boundary)) => Ok(Staged {

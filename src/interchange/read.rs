@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use gdal::errors::GdalError;
 use gdal::vector::{FieldValue, LayerAccess};
 use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
-use serde_json::{json, Value};
 
 use super::corner_rows;
 use super::encoding::{self, Encoding};
@@ -119,14 +118,14 @@ pub struct LayerInfo {
     pub shape: Shape,
 }
 
-/// One feature: its cells (by column) and its geometry as GeoJSON in the file's units,
-/// axes already swapped if asked.
+/// One feature: its cells (by column) and its geometry in the file's units, axes already
+/// swapped if asked.
 #[derive(Debug, Clone)]
 pub struct Row {
     /// 1-based.
     pub index: usize,
     pub cells: Vec<Option<Cell>>,
-    pub geometry: Result<Value, FieldError>,
+    pub geometry: Result<geo::Geometry<f64>, FieldError>,
 }
 
 /// Opens a file (or the first readable file inside a zip), with `encoding` overriding
@@ -334,7 +333,7 @@ impl Source {
                             "required",
                             "the feature has no geometry",
                         )),
-                        Some(g) => to_geojson(g, swap_axes),
+                        Some(g) => to_geo(g, swap_axes),
                     };
                     let errors = take_errors();
                     if !errors.is_empty() {
@@ -364,7 +363,7 @@ impl Source {
                     let geometry = match (num(xi), num(yi)) {
                         (Some(a), Some(b)) => {
                             let (a, b) = if swap_axes { (b, a) } else { (a, b) };
-                            Ok(json!({"type": "Point", "coordinates": [a, b]}))
+                            Ok(geo::Geometry::Point(geo::Point::new(a, b)))
                         }
                         _ => Err(FieldError::new(
                             "geometry",
@@ -414,19 +413,13 @@ pub(super) fn column(info: &LayerInfo, name: &str) -> usize {
     info.columns.iter().position(|c| c == name).unwrap_or(0)
 }
 
-/// A GDAL geometry as GeoJSON positions in the file's units (optionally swapped).
-fn to_geojson(g: &gdal::vector::Geometry, swap: bool) -> Result<Value, FieldError> {
-    let geo: geo::Geometry<f64> = g
+/// A GDAL geometry in the file's units (optionally swapped).
+fn to_geo(g: &gdal::vector::Geometry, swap: bool) -> Result<geo::Geometry<f64>, FieldError> {
+    let mut geo: geo::Geometry<f64> = g
         .try_into()
         .map_err(|e: GdalError| FieldError::new("geometry", "invalid_geometry", e.to_string()))?;
-    let geo = match geo {
-        geo::Geometry::Polygon(p) => geo::Geometry::MultiPolygon(geo::MultiPolygon(vec![p])),
-        other => other,
-    };
-    let mut v = serde_json::to_value(geojson::Geometry::from(&geo))
-        .map_err(|e| FieldError::new("geometry", "invalid_geometry", e.to_string()))?;
     if swap {
-        crate::gis::gcj02::map_positions(&mut v, &|x, y| (y, x));
+        geo::MapCoordsInPlace::map_coords_in_place(&mut geo, |c| geo::coord! { x: c.y, y: c.x });
     }
-    Ok(v)
+    Ok(geo)
 }
