@@ -238,7 +238,8 @@ async fn render(
             "src AS (SELECT floor((ST_X(p.point_3857) - {minx}) / {cell}) AS gx,
                             floor((ST_Y(p.point_3857) - {miny}) / {cell}) AS gy,
                             p.stage, p.area_m2
-                       FROM parcels p, env WHERE p.point_3857 && env.e AND p.retired_at IS NULL",
+                       FROM parcels p, env
+                      WHERE p.geom_3857 && env.e AND p.point_3857 && env.e AND p.retired_at IS NULL",
             minx = b.min_x,
             miny = b.min_y
         ));
