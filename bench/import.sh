@@ -33,13 +33,15 @@ if [ ! -s "$GPKG" ]; then
   echo "exported $N parcels to $GPKG in $(secs "$t") s ($(du -h "$GPKG" | cut -f1))"
 fi
 
-for d in imp ogr; do
+for d in imp ogr raw; do
   psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS $d" -c "CREATE DATABASE $d"
 done
 # The target register has the district (so the outside-the-district check runs) and no parcels.
-DATABASE_URL=$(db imp) $BIN migrate >/dev/null
-psql -Atq "$SRC" -c "COPY (SELECT id, name, ST_AsEWKT(boundary), synthetic FROM district) TO STDOUT" \
-  | psql -q "$(db imp)" -c "COPY district (id, name, boundary, synthetic) FROM STDIN"
+for d in imp raw; do
+  DATABASE_URL=$(db $d) $BIN migrate >/dev/null
+  psql -Atq "$SRC" -c "COPY (SELECT id, name, ST_AsEWKT(boundary), synthetic FROM district) TO STDOUT" \
+    | psql -q "$(db $d)" -c "COPY district (id, name, boundary, synthetic) FROM STDIN"
+done
 psql -q "$(db ogr)" -c "CREATE EXTENSION postgis"
 
 echo "== soilreg import (validation on: geometry, district, overlaps, codes, areas), all or nothing"
@@ -47,9 +49,22 @@ t=$(date +%s.%N)
 DATABASE_URL=$(db imp) $BIN import "$GPKG" --report "$OUT/import-report.json" 2>"$OUT/import.log" || true
 echo "soilreg import: $(secs "$t") s, $(psql -Atq "$(db imp)" -c 'SELECT count(*) FROM parcels') parcels written"
 tail -n 1 "$OUT/import.log"
+sed 's/\x1b\[[0-9;]*m//g' "$OUT/import.log" | grep -o 'PhaseTime.*' | grep -o 'phase: "[a-z]*", seconds: [0-9.]*' \
+  | awk -F'"' '{split($3, a, " "); printf "  %-10s %6.1f s\n", $2, a[3]}'
 
 echo "== ogr2ogr -f PostgreSQL (no validation), same file, same server"
 t=$(date +%s.%N)
 PGPASSWORD= ogr2ogr -f PostgreSQL "PG:host=127.0.0.1 port=$PG_PORT user=postgres dbname=ogr" "$GPKG" \
   -nln parcels -lco GEOMETRY_NAME=geom --config PG_USE_COPY YES
 echo "ogr2ogr: $(secs "$t") s, $(psql -Atq "$(db ogr)" -c 'SELECT count(*) FROM parcels') rows"
+
+echo "== the raw write: the same rows, loaded by ogr2ogr into a side table, inserted into an empty register by one INSERT (no checks)"
+PGPASSWORD= ogr2ogr -f PostgreSQL "PG:host=127.0.0.1 port=$PG_PORT user=postgres dbname=raw" "$GPKG" \
+  -nln loaded -lco GEOMETRY_NAME=geom -lco SPATIAL_INDEX=NONE --config PG_USE_COPY YES
+t=$(date +%s.%N)
+psql -q "$(db raw)" -c "INSERT INTO parcels (code, name, town, address, current_use, planned_use, gb36600_class,
+    land_right, right_holder, responsible_party, risk, geom, area_m2, land_right_initial)
+  SELECT code, name, town, address, current_use, planned_use, gb36600_class, land_right::land_right,
+         right_holder, responsible_party, risk::soil_risk, ST_Multi(geom), ST_Area(geom::geography), land_right::land_right
+    FROM loaded ORDER BY fid"
+echo "raw INSERT into the register: $(secs "$t") s, $(psql -Atq "$(db raw)" -c 'SELECT count(*) FROM parcels') parcels"

@@ -69,6 +69,7 @@ pub async fn create_stage(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
 fn field(out: &mut String, v: Option<&str>) {
     match v {
         None => out.push_str("\\N"),
+        Some(s) if !s.contains(['\\', '\t', '\n', '\r']) => out.push_str(s),
         Some(s) => {
             for c in s.chars() {
                 match c {
@@ -91,7 +92,12 @@ fn ewkb_hex(out: &mut String, b: &Boundary) -> Result<(), sqlx::Error> {
     let wkb = geom
         .to_ewkb(CoordDimensions::xy(), Some(4490))
         .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    out.push_str(&hex::encode(wkb));
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(wkb.len() * 2);
+    for b in wkb {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
+    }
     Ok(())
 }
 

@@ -126,13 +126,16 @@ pub fn apply(mapping: &Mapping, cell: impl Fn(&str) -> Option<Cell>) -> Result<M
 
 /// A town's code from its code, its Chinese name (with or without 镇/街道) or English name.
 fn town_code(v: &str) -> String {
-    let bare = |s: &str| s.trim_end_matches("街道").trim_end_matches('镇').to_owned();
+    fn bare(s: &str) -> &str {
+        s.trim_end_matches("街道").trim_end_matches('镇')
+    }
+    let bare_v = bare(v);
     TOWNS
         .iter()
         .find(|t| {
             t.code == v
                 || t.name_zh == v
-                || bare(t.name_zh) == bare(v)
+                || bare(t.name_zh) == bare_v
                 || t.name_en.eq_ignore_ascii_case(v)
         })
         .map_or_else(|| v.to_owned(), |t| t.code.to_owned())
