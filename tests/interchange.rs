@@ -115,7 +115,13 @@ async fn run(pool: &PgPool, path: &Path, opts: &Options) -> Result<Report, Impor
         .and_then(|n| n.to_str())
         .unwrap_or("f")
         .to_owned();
-    import::run(pool, path, &name, opts, limits(), &Progress::default()).await
+    let req = import::Request {
+        path: path.to_owned(),
+        file_name: name,
+        opts: opts.clone(),
+        limits: limits(),
+    };
+    import::run(pool, &req, &Progress::default()).await
 }
 
 async fn count(pool: &PgPool) -> i64 {

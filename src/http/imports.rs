@@ -186,23 +186,20 @@ async fn upload(
     let progress = Arc::new(Progress::default());
     let limits = state.config.limits();
     let job_state = state.clone();
-    import::start_job(&state.pool, id, &path, &file_name, &opts)
+    let req = import::Request {
+        path,
+        file_name,
+        opts,
+        limits,
+    };
+    import::start_job(&state.pool, id, &req)
         .await
         .map_err(|e| ApiError::internal(e.to_string()))?;
     tokio::spawn(async move {
         let _scratch = scratch;
-        let result = import::run_started(
-            &job_state.pool,
-            id,
-            &path,
-            &file_name,
-            &opts,
-            limits,
-            progress,
-        )
-        .await;
+        let result = import::run_started(&job_state.pool, id, &req, progress).await;
         if matches!(&result, Ok(r) if r.committed) {
-            let layer = match opts.register {
+            let layer = match req.opts.register {
                 Register::Parcels => "parcels",
                 Register::Ledger(l) => l.slug(),
             };

@@ -141,7 +141,13 @@ pub async fn import(pool: &PgPool, limits: Limits, a: ImportArgs) -> Result<bool
         .unwrap_or("file")
         .to_owned();
     let id = uuid::Uuid::new_v4();
-    let result = import::run_job(pool, id, &a.file, &name, &opts, limits, progress).await;
+    let req = import::Request {
+        path: a.file.clone(),
+        file_name: name,
+        opts,
+        limits,
+    };
+    let result = import::run_job(pool, id, &req, progress).await;
     drawer.abort();
     bar.finish_and_clear();
     let report = result.with_context(|| format!("importing {}", a.file.display()))?;
@@ -163,7 +169,7 @@ pub async fn import(pool: &PgPool, limits: Limits, a: ImportArgs) -> Result<bool
         if report.committed { "" } else { ", nothing committed" },
     );
     // A failure only when rejected rows kept an import from being written.
-    Ok(report.committed || c.rejected == 0 || opts.mode == Mode::DryRun)
+    Ok(report.committed || c.rejected == 0 || req.opts.mode == Mode::DryRun)
 }
 
 #[derive(Args, Debug)]

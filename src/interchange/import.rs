@@ -4,7 +4,7 @@
 //! half-way leaves nothing behind, and one that finds a bad row writes nothing unless
 //! the good rows only were asked for.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
@@ -66,6 +66,16 @@ pub enum Register {
     Ledger(crate::domain::ledgers::Ledger),
 }
 
+/// One import to run: the file, the name it came under (an upload's, or the path's), the
+/// user's choices and the limits every boundary is held to.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub path: PathBuf,
+    pub file_name: String,
+    pub opts: Options,
+    pub limits: Limits,
+}
+
 /// Why an import could not run at all (as opposed to rows that were rejected).
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -100,14 +110,11 @@ pub fn sha256_of(path: &Path) -> std::io::Result<String> {
 pub async fn run_job(
     pool: &PgPool,
     id: Uuid,
-    path: &Path,
-    file_name: &str,
-    opts: &Options,
-    limits: Limits,
+    req: &Request,
     progress: Arc<Progress>,
 ) -> Result<Report, ImportError> {
-    start_job(pool, id, path, file_name, opts).await?;
-    run_started(pool, id, path, file_name, opts, limits, progress).await
+    start_job(pool, id, req).await?;
+    run_started(pool, id, req, progress).await
 }
 
 /// Writes a job's progress (phase, done, total) to its row.
@@ -118,15 +125,18 @@ async fn record_progress(pool: &PgPool, id: Uuid, progress: &Progress) -> Result
 }
 
 /// Records a job as started (its file's SHA-256, source and user).
-pub async fn start_job(
-    pool: &PgPool,
-    id: Uuid,
-    path: &Path,
-    file_name: &str,
-    opts: &Options,
-) -> Result<(), ImportError> {
-    let sha = sha256_of(path).map_err(ReadError::Io)?;
-    jobs::start_job(pool, id, file_name, &sha, opts.source.as_deref(), opts.user).await?;
+pub async fn start_job(pool: &PgPool, id: Uuid, req: &Request) -> Result<(), ImportError> {
+    let sha = sha256_of(&req.path).map_err(ReadError::Io)?;
+    let opts = &req.opts;
+    jobs::start_job(
+        pool,
+        id,
+        &req.file_name,
+        &sha,
+        opts.source.as_deref(),
+        opts.user,
+    )
+    .await?;
     Ok(())
 }
 
@@ -135,10 +145,7 @@ pub async fn start_job(
 pub async fn run_started(
     pool: &PgPool,
     id: Uuid,
-    path: &Path,
-    file_name: &str,
-    opts: &Options,
-    limits: Limits,
+    req: &Request,
     progress: Arc<Progress>,
 ) -> Result<Report, ImportError> {
     let ticker = {
@@ -151,12 +158,12 @@ pub async fn run_started(
             }
         })
     };
-    let result = run(pool, path, file_name, opts, limits, &progress).await;
+    let result = run(pool, req, &progress).await;
     ticker.abort();
     record_progress(pool, id, &progress).await?;
     match &result {
         Ok(report) => {
-            let status = match (report.committed, opts.mode) {
+            let status = match (report.committed, req.opts.mode) {
                 (true, _) => Status::Committed,
                 (false, Mode::DryRun) => Status::DryRun,
                 (false, _) => Status::Rejected,
@@ -215,8 +222,9 @@ impl Opened {
 }
 
 /// Opens the file and finds its CRS (or checks the one chosen).
-async fn open(path: &Path, opts: &Options, limits: &Limits) -> Result<Opened, ImportError> {
-    let (p, enc, layer) = (path.to_owned(), opts.encoding.clone(), opts.layer.clone());
+async fn open(req: &Request) -> Result<Opened, ImportError> {
+    let (opts, limits) = (&req.opts, &req.limits);
+    let (p, enc, layer) = (req.path.clone(), opts.encoding.clone(), opts.layer.clone());
     let (source, info, file_box) = tokio::task::spawn_blocking(move || {
         let source = read::open(&p, enc.as_deref())?;
         let info = source.layer_info(layer.as_deref())?;
@@ -239,35 +247,25 @@ async fn open(path: &Path, opts: &Options, limits: &Limits) -> Result<Opened, Im
 }
 
 /// Runs an import (see the module documentation).
-pub async fn run(
-    pool: &PgPool,
-    path: &Path,
-    file_name: &str,
-    opts: &Options,
-    limits: Limits,
-    progress: &Progress,
-) -> Result<Report, ImportError> {
+pub async fn run(pool: &PgPool, req: &Request, progress: &Progress) -> Result<Report, ImportError> {
     progress.set_phase("opening");
-    let opened = open(path, opts, &limits).await?;
+    let opened = open(req).await?;
     progress
         .total
         .store(opened.info.count.unwrap_or(0), Ordering::Relaxed);
-    match opts.register {
-        Register::Parcels => run_parcels(pool, opened, file_name, opts, limits, progress).await,
-        Register::Ledger(l) => {
-            super::ledger_import::run(pool, l, opened, file_name, opts, limits, progress).await
-        }
+    match req.opts.register {
+        Register::Parcels => run_parcels(pool, opened, req, progress).await,
+        Register::Ledger(l) => super::ledger_import::run(pool, l, opened, req, progress).await,
     }
 }
 
 async fn run_parcels(
     pool: &PgPool,
     opened: Opened,
-    file_name: &str,
-    opts: &Options,
-    limits: Limits,
+    req: &Request,
     progress: &Progress,
 ) -> Result<Report, ImportError> {
+    let (opts, limits) = (&req.opts, req.limits);
     let info = &opened.info;
     let detection = opened.detection;
     let saved = match &opts.source {
@@ -386,7 +384,7 @@ async fn run_parcels(
         .map(|(m, c)| (m.key().to_owned(), c.clone()))
         .collect();
     let committed = written > 0;
-    Ok(opened.report(file_name, keys, lines, written, committed))
+    Ok(opened.report(&req.file_name, keys, lines, written, committed))
 }
 
 /// Whether to write: never in a dry run; all or nothing writes only when nothing was

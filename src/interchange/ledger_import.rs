@@ -9,7 +9,7 @@ use std::sync::atomic::Ordering;
 use serde_json::Map;
 use sqlx::{Acquire, PgPool};
 
-use super::import::{should_write, ImportError, Opened, Options, Progress};
+use super::import::{should_write, ImportError, Opened, Progress, Request};
 use crate::db;
 use crate::domain::import::ledger_columns;
 use crate::domain::import::report::{FeatureReport, Outcome, Problem, ProblemKind, Report};
@@ -17,7 +17,6 @@ use crate::domain::ledgers::{parse_shape, Entry, GeometryKind, Ledger, Shape};
 use crate::domain::parcel::FieldError;
 use crate::gis::crs::ToCgcs2000;
 use crate::gis::detect::NoFit;
-use crate::gis::geometry::Limits;
 
 type Parsed = (usize, Result<(Entry, Shape), Vec<Problem>>);
 
@@ -25,11 +24,10 @@ pub(super) async fn run(
     pool: &PgPool,
     ledger: Ledger,
     opened: Opened,
-    file_name: &str,
-    opts: &Options,
-    limits: Limits,
+    req: &Request,
     progress: &Progress,
 ) -> Result<Report, ImportError> {
+    let (opts, limits, file_name) = (&req.opts, req.limits, req.file_name.as_str());
     let user = opts.user.ok_or_else(|| {
         ImportError::Mapping(FieldError::new(
             "user",
