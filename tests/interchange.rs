@@ -404,6 +404,43 @@ async fn the_report_names_each_problem_and_all_or_nothing_writes_nothing() {
     assert_eq!(app.count("parcel_versions").await, versions);
 }
 
+/// The checks weigh what would be written: a feature already in the register exactly as
+/// in the file is unchanged even when the register holds a parcel overlapping it (an old
+/// record the file is not about), and a new feature overlapping that parcel is still refused.
+#[tokio::test]
+async fn rows_already_in_the_register_are_not_checked_again() {
+    let app = TestApp::new().await;
+    with_district(&app.pool).await;
+    let dir = Dir::new();
+    let path = dir.path("first.geojson");
+    write_geojson(&path, &[feature("KEEP-1", 116.02, 39.95, json!({}))]);
+    let r = run(&app.pool, &path, &Options::default())
+        .await
+        .expect("first");
+    assert_eq!(r.counts.written, 1);
+    // An older record overlapping KEEP-1 by half, put in by hand.
+    sqlx::query(
+        "INSERT INTO parcels (code, name, town, gb36600_class, geom, area_m2)
+         VALUES ('LEGACY', '旧记录', '110109006', 1,
+                 ST_Multi(ST_MakeEnvelope(116.0205, 39.95, 116.0215, 39.951, 4490)), 4000)",
+    )
+    .execute(&app.pool)
+    .await
+    .expect("legacy parcel");
+
+    let again = dir.path("again.geojson");
+    write_geojson(
+        &again,
+        &[
+            feature("KEEP-1", 116.02, 39.95, json!({})),
+            feature("NEW-1", 116.0212, 39.9502, json!({})), // overlaps LEGACY
+        ],
+    );
+    let r = run(&app.pool, &again, &dry_run()).await.expect("again");
+    assert_eq!(outcome_of(&r, 1), (Outcome::Unchanged, vec![]));
+    assert_eq!(outcome_of(&r, 2).1, [ProblemKind::OverlapsRegister]);
+}
+
 #[tokio::test]
 async fn a_file_cut_off_half_way_is_refused_whole() {
     let app = TestApp::new().await;

@@ -57,7 +57,10 @@ pub async fn create_stage(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
             geom geometry(MultiPolygon, 4490) NOT NULL,
             -- computed once, for the area check and the register's area_m2
             area double precision GENERATED ALWAYS AS (ST_Area(geom::geography)) STORED,
-            valid boolean NOT NULL DEFAULT true, ok boolean NOT NULL DEFAULT true
+            valid boolean NOT NULL DEFAULT true, ok boolean NOT NULL DEFAULT true,
+            -- the code is in the register already: unchanged or refused, never written,
+            -- so the checks of what would be written (district, overlaps, area) skip it
+            known boolean NOT NULL DEFAULT false
          ) ON COMMIT DROP",
     )
     .execute(conn)
@@ -274,14 +277,14 @@ pub async fn check(
         );
     }
     let existing: Vec<(i32, String, bool, bool)> = sqlx::query_as(
-        "SELECT s.idx, s.code,
+        "UPDATE import_stage s SET known = true FROM parcels p WHERE p.code = s.code
+         RETURNING s.idx, s.code,
                 (p.name, p.town, p.address, p.current_use, p.planned_use, p.land_right,
                  p.right_holder, p.responsible_party, p.risk)
                 IS NOT DISTINCT FROM
                 (s.name, s.town, s.address, s.current_use, s.planned_use, s.land_right,
                  s.right_holder, s.responsible_party, s.risk),
-                s.valid AND (ST_OrderingEquals(p.geom, s.geom) OR ST_HausdorffDistance(p.geom, s.geom) < 1e-8)
-           FROM import_stage s JOIN parcels p ON p.code = s.code",
+                s.valid AND (ST_OrderingEquals(p.geom, s.geom) OR ST_HausdorffDistance(p.geom, s.geom) < 1e-8)",
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -309,7 +312,7 @@ pub async fn check(
         "SELECT s.idx, ST_Area(ST_Difference(s.geom, d.boundary)) / ST_Area(s.geom)
            FROM import_stage s, district d
           -- ST_Covers with the district first: PostGIS prepares the repeated argument once
-          WHERE s.valid AND NOT ST_Covers(d.boundary, s.geom)",
+          WHERE s.valid AND NOT s.known AND NOT ST_Covers(d.boundary, s.geom)",
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -328,8 +331,9 @@ pub async fn check(
         "SELECT DISTINCT ON (s.idx) s.idx, p.code,
                 ST_Area(ST_Intersection(s.geom, p.geom)) / ST_Area(s.geom) AS share
            FROM import_stage s JOIN parcels p
-             ON ST_Intersects(s.geom, p.geom) AND p.code <> s.code AND p.retired_at IS NULL
-          WHERE s.valid AND NOT ST_Touches(s.geom, p.geom)
+             ON s.geom && p.geom AND p.code <> s.code AND p.retired_at IS NULL
+          -- interiors meet: intersecting and not merely touching, in one relate
+          WHERE s.valid AND NOT s.known AND ST_Relate(s.geom, p.geom, 'T********')
           ORDER BY s.idx, share DESC",
     )
     .fetch_all(&mut *conn)
@@ -348,7 +352,7 @@ pub async fn check(
                 ST_Area(ST_Intersection(a.geom, b.geom)) / ST_Area(b.geom) AS share
            FROM unnest($1::integer[], $2::integer[]) AS p (a, b)
            JOIN import_stage a ON a.idx = p.a JOIN import_stage b ON b.idx = p.b
-          WHERE a.valid AND b.valid AND ST_Intersects(a.geom, b.geom) AND NOT ST_Touches(a.geom, b.geom)
+          WHERE a.valid AND b.valid AND NOT b.known AND ST_Relate(a.geom, b.geom, 'T********')
           ORDER BY b.idx, share DESC",
     )
     .bind(&pairs.0)
@@ -371,7 +375,7 @@ pub async fn check(
     on_phase("areas");
     let areas: Vec<(i32, f64, f64)> = sqlx::query_as(
         "SELECT idx, stated_area, area FROM import_stage
-          WHERE stated_area IS NOT NULL AND valid",
+          WHERE stated_area IS NOT NULL AND valid AND NOT known",
     )
     .fetch_all(&mut *conn)
     .await?;
