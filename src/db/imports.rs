@@ -186,7 +186,7 @@ pub async fn check(
     conn: &mut PgConnection,
     tol: Tolerances,
     repair: bool,
-    pairs: &(Vec<i32>, Vec<i32>),
+    pairs: &crate::gis::box_pairs::Pairs,
     mut on_phase: impl FnMut(&'static str),
 ) -> Result<Findings, sqlx::Error> {
     let mut f = Findings::default();

@@ -20,6 +20,7 @@ use crate::db::imports::{self as db, Tolerances};
 use crate::domain::import::mapping::{Mapping, Member};
 use crate::domain::import::report::{FeatureReport, Outcome, Report};
 use crate::domain::parcel::FieldError;
+use crate::gis::box_pairs;
 use crate::gis::crs::Crs;
 use crate::gis::detect::{self, Detection, NoFit};
 use crate::gis::geometry::Limits;
@@ -89,12 +90,20 @@ pub enum ImportError {
     Empty,
     #[error(transparent)]
     Db(#[from] sqlx::Error),
+    #[error(
+        "more than {0} pairs of features have meeting boxes: parcels meet a few neighbours \
+         each, so this file cannot be checked for overlaps (are its polygons parcels?)"
+    )]
+    Crowded(usize),
     #[error("the import was interrupted: {0}")]
     Interrupted(String),
 }
 
 /// Most feature lines a report lists when nothing is wrong with them.
 const LIST_ALL_UP_TO: usize = 1000;
+/// Most pairs of features with meeting boxes an import checks for overlaps (160 MB of
+/// pairs; a district of 1,000,000 adjacent parcels has about 4,000,000).
+const MAX_PAIRS: usize = 20_000_000;
 /// Rows the reader thread sends at a time.
 pub(super) const BATCH: usize = 2000;
 
@@ -331,9 +340,10 @@ async fn run_parcels(
     }
 
     // The pairs of features whose boxes meet: the only ones the in-file overlap check reads.
-    let pairs = tokio::task::spawn_blocking(move || crate::gis::box_pairs::meeting_pairs(boxes))
+    let pairs = tokio::task::spawn_blocking(move || box_pairs::meeting_pairs(boxes, MAX_PAIRS))
         .await
-        .map_err(|e| ImportError::Interrupted(e.to_string()))?;
+        .map_err(|e| ImportError::Interrupted(e.to_string()))?
+        .map_err(|box_pairs::TooMany(n)| ImportError::Crowded(n))?;
     let findings = db::check(&mut tx, opts.tolerances, opts.repair, &pairs, |p| {
         progress.set_phase(p)
     })
