@@ -18,8 +18,9 @@ ADMIN=$($BIN --pg-dir "$PGDIR" --pg-port $PG_PORT db start | sed 's#/soilreg$#/p
 trap '$BIN --pg-dir "$PGDIR" --pg-port $PG_PORT db stop >/dev/null 2>&1 || true' EXIT
 DB="${ADMIN%/postgres}/adjacent"
 phases() {
-  sed 's/\x1b\[[0-9;]*m//g' | grep -o 'PhaseTime.*\|features —.*' | grep -o 'phase: "[a-z]*", seconds: [0-9.]*\|features —.*' \
-    | awk -F'"' '/features/ {print "  " $0; next} {split($3, a, " "); printf "  %-10s %6.1f s\n", $2, a[3]}'
+  sed 's/\x1b\[[0-9;]*m//g' | grep -o 'PhaseTime.*\|features —.*\|^Error.*\|^    [^ 0-9].*' \
+    | grep -o 'phase: "[a-z]*", seconds: [0-9.]*\|features —.*\|^Error.*\|^    [^ ].*' \
+    | awk -F'"' '/^phase/ {split($3, a, " "); printf "  %-10s %6.1f s\n", $2, a[3]; next} {print "  " $0}'
 }
 
 GJ="$OUT/adjacent-$COLS-$ROWS.geojson"
@@ -27,7 +28,8 @@ GPKG="$OUT/adjacent-$COLS-$ROWS.gpkg"
 python3 - "$COLS" "$ROWS" "$GJ" <<'PY'
 import json, sys
 cols, rows, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-x0, y0, d = 115.90, 39.90, 0.0006          # 0.0006° ≈ 51 m × 67 m, in 永定镇 and around
+# 0.0006° ≈ 51 m × 67 m, smaller for larger grids so that the grid stays within 0.3°
+x0, y0, d = 115.85, 39.85, min(0.0006, 0.3 / max(cols, rows))
 features = []
 for i in range(cols):
     for j in range(rows):

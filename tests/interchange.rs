@@ -348,6 +348,7 @@ async fn the_report_names_each_problem_and_all_or_nothing_writes_nothing() {
         .expect("import runs");
     assert!(!r.committed);
     assert_eq!(count(&app.pool).await, 1, "all or nothing: nothing written");
+    assert_eq!(staging_tables(&app.pool).await, 0);
     assert_eq!(
         outcome_of(&r, 1),
         (Outcome::New, vec![]),
@@ -381,6 +382,7 @@ async fn the_report_names_each_problem_and_all_or_nothing_writes_nothing() {
     };
     let r = run(&app.pool, &path, &opts).await.expect("good only");
     assert!(r.committed);
+    assert_eq!(staging_tables(&app.pool).await, 0);
     assert_eq!(outcome_of(&r, 7).0, Outcome::Repaired);
     assert_eq!(
         (r.counts.new, r.counts.repaired, r.counts.written),
@@ -518,6 +520,18 @@ async fn an_import_killed_half_way_leaves_nothing_behind() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(count(&app.pool).await, 0);
+    assert_eq!(staging_tables(&app.pool).await, 0);
+}
+
+/// The import staging tables in the database (each import's are dropped before it commits
+/// and vanish with a rollback).
+async fn staging_tables(pool: &PgPool) -> i64 {
+    sqlx::query_scalar(
+        r"SELECT count(*) FROM pg_class WHERE relname LIKE 'import\_stage\_%' OR relname LIKE 'import\_pairs\_%'",
+    )
+    .fetch_one(pool)
+    .await
+    .expect("staging tables")
 }
 
 async fn export(app: &TestApp, query: &str) -> (StatusCode, Vec<u8>) {

@@ -46,10 +46,32 @@ impl Default for Tolerances {
     }
 }
 
-/// Creates the staging table for this transaction.
-pub async fn create_stage(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "CREATE TEMP TABLE import_stage (
+/// One import's staging tables — its rows and the pairs of rows whose boxes meet — named
+/// for the import. They are unlogged tables created in the import's transaction, not
+/// temporary ones, so that PostgreSQL may scan them with parallel workers (the checks are
+/// the import's longest GEOS work); nobody else ever sees them, since the transaction drops
+/// them before it commits ([`Stage::drop`]) and a rollback or a killed import takes them
+/// with it.
+pub struct Stage {
+    suffix: String,
+}
+
+impl Stage {
+    /// A query on the staging tables: `import_stage` and `import_pairs` name this import's.
+    fn sql(&self, query: &str) -> String {
+        query
+            .replace("import_stage", &format!("import_stage_{}", self.suffix))
+            .replace("import_pairs", &format!("import_pairs_{}", self.suffix))
+    }
+}
+
+/// Creates an import's staging tables in its transaction.
+pub async fn create_stage(conn: &mut PgConnection) -> Result<Stage, sqlx::Error> {
+    let stage = Stage {
+        suffix: uuid::Uuid::new_v4().simple().to_string(),
+    };
+    sqlx::query(&stage.sql(
+        "CREATE UNLOGGED TABLE import_stage (
             idx integer PRIMARY KEY, code text NOT NULL, name text NOT NULL, town text,
             address text NOT NULL, current_use text, planned_use text, gb36600_class smallint NOT NULL,
             land_right land_right NOT NULL, right_holder text, responsible_party text,
@@ -61,10 +83,23 @@ pub async fn create_stage(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
             -- the code is in the register already: unchanged or refused, never written,
             -- so the checks of what would be written (district, overlaps, area) skip it
             known boolean NOT NULL DEFAULT false
-         ) ON COMMIT DROP",
-    )
-    .execute(conn)
+         )",
+    ))
+    .execute(&mut *conn)
     .await?;
+    sqlx::query(
+        &stage.sql("CREATE UNLOGGED TABLE import_pairs (a integer NOT NULL, b integer NOT NULL)"),
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(stage)
+}
+
+/// Drops the staging tables: before the import's transaction commits.
+pub async fn drop_stage(conn: &mut PgConnection, stage: &Stage) -> Result<(), sqlx::Error> {
+    sqlx::query(&stage.sql("DROP TABLE import_stage, import_pairs"))
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -106,14 +141,15 @@ fn ewkb_hex(out: &mut String, b: &Boundary) -> Result<(), sqlx::Error> {
 
 /// Starts the one COPY the parsed rows stream into: the server reads a batch while the
 /// next is being parsed and written ([`copy_text`]).
-pub async fn copy_into_stage(
-    conn: &mut PgConnection,
-) -> Result<PgCopyIn<&mut PgConnection>, sqlx::Error> {
-    conn.copy_in_raw(
+pub async fn copy_into_stage<'c>(
+    conn: &'c mut PgConnection,
+    stage: &Stage,
+) -> Result<PgCopyIn<&'c mut PgConnection>, sqlx::Error> {
+    conn.copy_in_raw(&stage.sql(
         "COPY import_stage (idx, code, name, town, address, current_use, planned_use,
             gb36600_class, land_right, right_holder, responsible_party, risk, stated_area, geom)
          FROM STDIN",
-    )
+    ))
     .await
 }
 
@@ -184,22 +220,36 @@ type InvalidRow = (
 /// overlap each other. `on_phase` is told the name of each check as it starts.
 pub async fn check(
     conn: &mut PgConnection,
+    stage: &Stage,
     tol: Tolerances,
     repair: bool,
     pairs: &crate::gis::box_pairs::Pairs,
     mut on_phase: impl FnMut(&'static str),
 ) -> Result<Findings, sqlx::Error> {
     let mut f = Findings::default();
+    sqlx::query(
+        &stage.sql("INSERT INTO import_pairs SELECT * FROM unnest($1::integer[], $2::integer[])"),
+    )
+    .bind(&pairs.0)
+    .bind(&pairs.1)
+    .execute(&mut *conn)
+    .await?;
+    // Row counts for the planner, which then splits the checks across parallel workers.
+    sqlx::query(&stage.sql("ANALYZE import_stage, import_pairs"))
+        .execute(&mut *conn)
+        .await?;
 
     on_phase("validity");
-    let invalid: Vec<InvalidRow> = sqlx::query_as(
+    let invalid: Vec<InvalidRow> = sqlx::query_as(&stage.sql(
         "SELECT s.idx, d.reason, ST_X(d.location), ST_Y(d.location),
                     (SELECT ST_GeometryType(m) || ' of ' || ST_NumGeometries(m) || ' part(s), '
                             || round(ST_Area(m::geography)::numeric, 1) || ' m²'
                        FROM (SELECT ST_CollectionExtract(ST_MakeValid(s.geom), 3) AS m) r)
                FROM import_stage s, LATERAL ST_IsValidDetail(s.geom) d
-              WHERE NOT d.valid ORDER BY s.idx",
-    )
+              -- tested in the scan's filter too, where parallel workers run it: the
+              -- planner would otherwise call the function above the gather, on one core
+              WHERE NOT (ST_IsValidDetail(s.geom)).valid ORDER BY s.idx",
+    ))
     .fetch_all(&mut *conn)
     .await?;
     for (idx, reason, x, y, made) in invalid {
@@ -221,32 +271,32 @@ pub async fn check(
     }
     if !f.repaired.is_empty() {
         let ids: Vec<i32> = f.repaired.iter().copied().collect();
-        sqlx::query(
+        sqlx::query(&stage.sql(
             "UPDATE import_stage SET geom = ST_Multi(ST_CollectionExtract(ST_MakeValid(geom), 3))
               WHERE idx = ANY($1)",
-        )
+        ))
         .bind(&ids)
         .execute(&mut *conn)
         .await?;
     }
     let invalid: Vec<i32> = f.problems.keys().copied().collect();
-    sqlx::query("UPDATE import_stage SET valid = false WHERE idx = ANY($1)")
+    sqlx::query(&stage.sql("UPDATE import_stage SET valid = false WHERE idx = ANY($1)"))
         .bind(&invalid)
         .execute(&mut *conn)
         .await?;
 
     on_phase("towns");
-    sqlx::query(
+    sqlx::query(&stage.sql(
         "UPDATE import_stage s SET town = (
             SELECT t.code FROM towns t
              WHERE t.boundary IS NOT NULL AND ST_Intersects(t.boundary, ST_PointOnSurface(s.geom))
              ORDER BY t.code LIMIT 1)
           WHERE s.town IS NULL AND s.valid",
-    )
+    ))
     .execute(&mut *conn)
     .await?;
     let no_town: Vec<i32> =
-        sqlx::query_scalar("SELECT idx FROM import_stage WHERE town IS NULL AND valid")
+        sqlx::query_scalar(&stage.sql("SELECT idx FROM import_stage WHERE town IS NULL AND valid"))
             .fetch_all(&mut *conn)
             .await?;
     for idx in no_town {
@@ -260,11 +310,11 @@ pub async fn check(
     }
 
     on_phase("codes");
-    let dups: Vec<(i32, String, i32)> = sqlx::query_as(
+    let dups: Vec<(i32, String, i32)> = sqlx::query_as(&stage.sql(
         "SELECT idx, code, first FROM (
             SELECT idx, code, min(idx) OVER (PARTITION BY code) AS first FROM import_stage) d
           WHERE idx <> first ORDER BY idx",
-    )
+    ))
     .fetch_all(&mut *conn)
     .await?;
     for (idx, code, first) in dups {
@@ -277,14 +327,14 @@ pub async fn check(
         );
     }
     let existing: Vec<(i32, String, bool, bool)> = sqlx::query_as(
-        "UPDATE import_stage s SET known = true FROM parcels p WHERE p.code = s.code
+        &stage.sql("UPDATE import_stage s SET known = true FROM parcels p WHERE p.code = s.code
          RETURNING s.idx, s.code,
                 (p.name, p.town, p.address, p.current_use, p.planned_use, p.land_right,
                  p.right_holder, p.responsible_party, p.risk)
                 IS NOT DISTINCT FROM
                 (s.name, s.town, s.address, s.current_use, s.planned_use, s.land_right,
                  s.right_holder, s.responsible_party, s.risk),
-                s.valid AND (ST_OrderingEquals(p.geom, s.geom) OR ST_HausdorffDistance(p.geom, s.geom) < 1e-8)",
+                s.valid AND (ST_OrderingEquals(p.geom, s.geom) OR ST_HausdorffDistance(p.geom, s.geom) < 1e-8)"),
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -308,12 +358,12 @@ pub async fn check(
     }
 
     on_phase("district");
-    let outside: Vec<(i32, f64)> = sqlx::query_as(
+    let outside: Vec<(i32, f64)> = sqlx::query_as(&stage.sql(
         "SELECT s.idx, ST_Area(ST_Difference(s.geom, d.boundary)) / ST_Area(s.geom)
            FROM import_stage s, district d
           -- ST_Covers with the district first: PostGIS prepares the repeated argument once
           WHERE s.valid AND NOT s.known AND NOT ST_Covers(d.boundary, s.geom)",
-    )
+    ))
     .fetch_all(&mut *conn)
     .await?;
     for (idx, share) in outside.into_iter().filter(|(_, s)| *s > tol.outside) {
@@ -327,7 +377,7 @@ pub async fn check(
     }
 
     on_phase("overlaps");
-    let overlaps: Vec<(i32, String, f64)> = sqlx::query_as(
+    let overlaps: Vec<(i32, String, f64)> = sqlx::query_as(&stage.sql(
         "SELECT DISTINCT ON (s.idx) s.idx, p.code,
                 ST_Area(ST_Intersection(s.geom, p.geom)) / ST_Area(s.geom) AS share
            FROM import_stage s JOIN parcels p
@@ -335,7 +385,7 @@ pub async fn check(
           -- interiors meet: intersecting and not merely touching, in one relate
           WHERE s.valid AND NOT s.known AND ST_Relate(s.geom, p.geom, 'T********')
           ORDER BY s.idx, share DESC",
-    )
+    ))
     .fetch_all(&mut *conn)
     .await?;
     for (idx, code, share) in overlaps.into_iter().filter(|o| o.2 > tol.overlap) {
@@ -347,16 +397,14 @@ pub async fn check(
             ),
         );
     }
-    let within: Vec<(i32, i32, f64)> = sqlx::query_as(
+    let within: Vec<(i32, i32, f64)> = sqlx::query_as(&stage.sql(
         "SELECT DISTINCT ON (b.idx) b.idx, a.idx,
                 ST_Area(ST_Intersection(a.geom, b.geom)) / ST_Area(b.geom) AS share
-           FROM unnest($1::integer[], $2::integer[]) AS p (a, b)
+           FROM import_pairs p
            JOIN import_stage a ON a.idx = p.a JOIN import_stage b ON b.idx = p.b
           WHERE a.valid AND b.valid AND NOT b.known AND ST_Relate(a.geom, b.geom, 'T********')
           ORDER BY b.idx, share DESC",
-    )
-    .bind(&pairs.0)
-    .bind(&pairs.1)
+    ))
     .fetch_all(&mut *conn)
     .await?;
     for (idx, other, share) in within.into_iter().filter(|o| o.2 > tol.overlap) {
@@ -373,10 +421,10 @@ pub async fn check(
     }
 
     on_phase("areas");
-    let areas: Vec<(i32, f64, f64)> = sqlx::query_as(
+    let areas: Vec<(i32, f64, f64)> = sqlx::query_as(&stage.sql(
         "SELECT idx, stated_area, area FROM import_stage
           WHERE stated_area IS NOT NULL AND valid AND NOT known",
-    )
+    ))
     .fetch_all(&mut *conn)
     .await?;
     for (idx, stated, computed) in areas {
@@ -400,15 +448,16 @@ pub async fn check(
 /// Inserts the staged rows that are neither rejected nor unchanged; returns how many.
 pub async fn write(
     conn: &mut PgConnection,
+    stage: &Stage,
     skip: &[i32],
     user: Option<i64>,
 ) -> Result<u64, sqlx::Error> {
-    sqlx::query("UPDATE import_stage SET ok = false WHERE idx = ANY($1)")
+    sqlx::query(&stage.sql("UPDATE import_stage SET ok = false WHERE idx = ANY($1)"))
         .bind(skip)
         .execute(&mut *conn)
         .await?;
     // A parcel's history starts with its first change (migration 0014): the insert is all.
-    let done = sqlx::query(
+    let done = sqlx::query(&stage.sql(
         "INSERT INTO parcels (code, name, town, address, current_use, planned_use, gb36600_class,
                               land_right, right_holder, responsible_party, risk, geom, area_m2,
                               updated_by, land_right_initial)
@@ -416,7 +465,7 @@ pub async fn write(
                 land_right, right_holder, responsible_party, risk, geom, area,
                 $1, land_right
            FROM import_stage WHERE ok ORDER BY idx",
-    )
+    ))
     .bind(user)
     .execute(&mut *conn)
     .await?;

@@ -297,7 +297,7 @@ async fn run_parcels(
     }
 
     let mut tx = pool.begin().await?;
-    db::create_stage(&mut tx).await?;
+    let stage = db::create_stage(&mut tx).await?;
 
     // The reader thread parses rows while this task copies them in.
     progress.set_phase("reading");
@@ -311,7 +311,7 @@ async fn run_parcels(
     let mut rejected: Vec<FeatureReport> = Vec::new();
     let mut codes: Vec<(i32, String)> = Vec::new();
     let mut boxes: Vec<(i32, geo::Rect<f64>)> = Vec::new();
-    let mut copy = db::copy_into_stage(&mut tx).await?;
+    let mut copy = db::copy_into_stage(&mut tx, &stage).await?;
     while let Some(msg) = recv.recv().await {
         match msg {
             Msg::Rows(rows) => {
@@ -344,7 +344,7 @@ async fn run_parcels(
         .await
         .map_err(|e| ImportError::Interrupted(e.to_string()))?
         .map_err(|box_pairs::TooMany(n)| ImportError::Crowded(n))?;
-    let findings = db::check(&mut tx, opts.tolerances, opts.repair, &pairs, |p| {
+    let findings = db::check(&mut tx, &stage, opts.tolerances, opts.repair, &pairs, |p| {
         progress.set_phase(p)
     })
     .await?;
@@ -377,10 +377,11 @@ async fn run_parcels(
             .filter(|l| matches!(l.outcome, Outcome::Rejected | Outcome::Unchanged))
             .map(|l| l.feature as i32)
             .collect();
-        written = db::write(&mut tx, &skip, opts.user).await? as usize;
+        written = db::write(&mut tx, &stage, &skip, opts.user).await? as usize;
         if let Some(s) = &opts.source {
             jobs::save_mapping(&mut tx, s, &mapping).await?;
         }
+        db::drop_stage(&mut tx, &stage).await?;
         tx.commit().await?;
     } else {
         tx.rollback().await?;
