@@ -527,7 +527,7 @@ async fn an_import_killed_half_way_leaves_nothing_behind() {
 /// and vanish with a rollback).
 async fn staging_tables(pool: &PgPool) -> i64 {
     sqlx::query_scalar(
-        r"SELECT count(*) FROM pg_class WHERE relname LIKE 'import\_stage\_%' OR relname LIKE 'import\_pairs\_%'",
+        r"SELECT count(*) FROM pg_class WHERE relname ~ '^import_(stage|pairs|known)_'",
     )
     .fetch_one(pool)
     .await

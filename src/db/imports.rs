@@ -46,11 +46,12 @@ impl Default for Tolerances {
     }
 }
 
-/// One import's staging tables — its rows and the pairs of rows whose boxes meet — named
+/// One import's staging tables — its rows, the pairs of rows whose boxes meet and the rows
+/// already in the register — named
 /// for the import. They are unlogged tables created in the import's transaction, not
 /// temporary ones, so that PostgreSQL may scan them with parallel workers (the checks are
 /// the import's longest GEOS work); nobody else ever sees them, since the transaction drops
-/// them before it commits ([`Stage::drop`]) and a rollback or a killed import takes them
+/// them before it commits ([`drop_stage`]) and a rollback or a killed import takes them
 /// with it.
 pub struct Stage {
     suffix: String,
@@ -62,6 +63,7 @@ impl Stage {
         query
             .replace("import_stage", &format!("import_stage_{}", self.suffix))
             .replace("import_pairs", &format!("import_pairs_{}", self.suffix))
+            .replace("import_known", &format!("import_known_{}", self.suffix))
     }
 }
 
@@ -79,10 +81,7 @@ pub async fn create_stage(conn: &mut PgConnection) -> Result<Stage, sqlx::Error>
             geom geometry(MultiPolygon, 4490) NOT NULL,
             -- computed once, for the area check and the register's area_m2
             area double precision GENERATED ALWAYS AS (ST_Area(geom::geography)) STORED,
-            valid boolean NOT NULL DEFAULT true, ok boolean NOT NULL DEFAULT true,
-            -- the code is in the register already: unchanged or refused, never written,
-            -- so the checks of what would be written (district, overlaps, area) skip it
-            known boolean NOT NULL DEFAULT false
+            valid boolean NOT NULL DEFAULT true, ok boolean NOT NULL DEFAULT true
          )",
     ))
     .execute(&mut *conn)
@@ -92,12 +91,18 @@ pub async fn create_stage(conn: &mut PgConnection) -> Result<Stage, sqlx::Error>
     )
     .execute(&mut *conn)
     .await?;
+    // Rows whose code is in the register already: unchanged or refused, never written, so
+    // the checks of what would be written (district, overlaps, area) leave them out. A
+    // table of their numbers, since marking them in the staging rows rewrites every one.
+    sqlx::query(&stage.sql("CREATE UNLOGGED TABLE import_known (idx integer PRIMARY KEY)"))
+        .execute(&mut *conn)
+        .await?;
     Ok(stage)
 }
 
 /// Drops the staging tables: before the import's transaction commits.
 pub async fn drop_stage(conn: &mut PgConnection, stage: &Stage) -> Result<(), sqlx::Error> {
-    sqlx::query(&stage.sql("DROP TABLE import_stage, import_pairs"))
+    sqlx::query(&stage.sql("DROP TABLE import_stage, import_pairs, import_known"))
         .execute(conn)
         .await?;
     Ok(())
@@ -327,17 +332,25 @@ pub async fn check(
         );
     }
     let existing: Vec<(i32, String, bool, bool)> = sqlx::query_as(
-        &stage.sql("UPDATE import_stage s SET known = true FROM parcels p WHERE p.code = s.code
-         RETURNING s.idx, s.code,
+        &stage.sql("SELECT s.idx, s.code,
                 (p.name, p.town, p.address, p.current_use, p.planned_use, p.land_right,
                  p.right_holder, p.responsible_party, p.risk)
                 IS NOT DISTINCT FROM
                 (s.name, s.town, s.address, s.current_use, s.planned_use, s.land_right,
                  s.right_holder, s.responsible_party, s.risk),
-                s.valid AND (ST_OrderingEquals(p.geom, s.geom) OR ST_HausdorffDistance(p.geom, s.geom) < 1e-8)"),
+                s.valid AND (ST_OrderingEquals(p.geom, s.geom) OR ST_HausdorffDistance(p.geom, s.geom) < 1e-8)
+           FROM import_stage s JOIN parcels p ON p.code = s.code"),
     )
     .fetch_all(&mut *conn)
     .await?;
+    let known: Vec<i32> = existing.iter().map(|e| e.0).collect();
+    sqlx::query(&stage.sql("INSERT INTO import_known SELECT unnest($1::integer[])"))
+        .bind(&known)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(&stage.sql("ANALYZE import_known"))
+        .execute(&mut *conn)
+        .await?;
     for (idx, code, same_attrs, same_geom) in existing {
         if same_attrs && same_geom {
             f.unchanged.insert(idx);
@@ -362,7 +375,8 @@ pub async fn check(
         "SELECT s.idx, ST_Area(ST_Difference(s.geom, d.boundary)) / ST_Area(s.geom)
            FROM import_stage s, district d
           -- ST_Covers with the district first: PostGIS prepares the repeated argument once
-          WHERE s.valid AND NOT s.known AND NOT ST_Covers(d.boundary, s.geom)",
+          WHERE s.valid AND NOT ST_Covers(d.boundary, s.geom)
+            AND NOT EXISTS (SELECT 1 FROM import_known k WHERE k.idx = s.idx)",
     ))
     .fetch_all(&mut *conn)
     .await?;
@@ -383,7 +397,8 @@ pub async fn check(
            FROM import_stage s JOIN parcels p
              ON s.geom && p.geom AND p.code <> s.code AND p.retired_at IS NULL
           -- interiors meet: intersecting and not merely touching, in one relate
-          WHERE s.valid AND NOT s.known AND ST_Relate(s.geom, p.geom, 'T********')
+          WHERE s.valid AND ST_Relate(s.geom, p.geom, 'T********')
+            AND NOT EXISTS (SELECT 1 FROM import_known k WHERE k.idx = s.idx)
           ORDER BY s.idx, share DESC",
     ))
     .fetch_all(&mut *conn)
@@ -402,7 +417,8 @@ pub async fn check(
                 ST_Area(ST_Intersection(a.geom, b.geom)) / ST_Area(b.geom) AS share
            FROM import_pairs p
            JOIN import_stage a ON a.idx = p.a JOIN import_stage b ON b.idx = p.b
-          WHERE a.valid AND b.valid AND NOT b.known AND ST_Relate(a.geom, b.geom, 'T********')
+          WHERE a.valid AND b.valid AND ST_Relate(a.geom, b.geom, 'T********')
+            AND NOT EXISTS (SELECT 1 FROM import_known k WHERE k.idx = b.idx)
           ORDER BY b.idx, share DESC",
     ))
     .fetch_all(&mut *conn)
@@ -422,8 +438,9 @@ pub async fn check(
 
     on_phase("areas");
     let areas: Vec<(i32, f64, f64)> = sqlx::query_as(&stage.sql(
-        "SELECT idx, stated_area, area FROM import_stage
-          WHERE stated_area IS NOT NULL AND valid AND NOT known",
+        "SELECT s.idx, s.stated_area, s.area FROM import_stage s
+          WHERE s.stated_area IS NOT NULL AND s.valid
+            AND NOT EXISTS (SELECT 1 FROM import_known k WHERE k.idx = s.idx)",
     ))
     .fetch_all(&mut *conn)
     .await?;
