@@ -232,19 +232,12 @@ pub async fn check(
     mut on_phase: impl FnMut(&'static str),
 ) -> Result<Findings, sqlx::Error> {
     let mut f = Findings::default();
-    sqlx::query(
-        &stage.sql("INSERT INTO import_pairs SELECT * FROM unnest($1::integer[], $2::integer[])"),
-    )
-    .bind(&pairs.0)
-    .bind(&pairs.1)
-    .execute(&mut *conn)
-    .await?;
-    // Row counts for the planner, which then splits the checks across parallel workers.
-    sqlx::query(&stage.sql("ANALYZE import_stage, import_pairs"))
-        .execute(&mut *conn)
-        .await?;
 
     on_phase("validity");
+    // Row counts for the planner, which then splits the checks across parallel workers.
+    sqlx::query(&stage.sql("ANALYZE import_stage"))
+        .execute(&mut *conn)
+        .await?;
     let invalid: Vec<InvalidRow> = sqlx::query_as(&stage.sql(
         "SELECT s.idx, d.reason, ST_X(d.location), ST_Y(d.location),
                     (SELECT ST_GeometryType(m) || ' of ' || ST_NumGeometries(m) || ' part(s), '
@@ -391,6 +384,16 @@ pub async fn check(
     }
 
     on_phase("overlaps");
+    sqlx::query(
+        &stage.sql("INSERT INTO import_pairs SELECT * FROM unnest($1::integer[], $2::integer[])"),
+    )
+    .bind(&pairs.0)
+    .bind(&pairs.1)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(&stage.sql("ANALYZE import_pairs"))
+        .execute(&mut *conn)
+        .await?;
     let overlaps: Vec<(i32, String, f64)> = sqlx::query_as(&stage.sql(
         "SELECT DISTINCT ON (s.idx) s.idx, p.code,
                 ST_Area(ST_Intersection(s.geom, p.geom)) / ST_Area(s.geom) AS share
