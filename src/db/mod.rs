@@ -7,6 +7,7 @@ pub mod events;
 pub mod filings;
 pub mod geometry;
 pub mod import_jobs;
+pub mod import_stage;
 pub mod imports;
 pub mod key_units;
 pub mod ledgers;

@@ -1,0 +1,168 @@
+//! The staging of an import: the tables parsed rows are copied into (named for the import,
+//! dropped before it commits) and the COPY text the rows travel as.
+
+use std::fmt::Write as _;
+
+use geozero::{CoordDimensions, ToWkb};
+use sqlx::postgres::PgCopyIn;
+use sqlx::PgConnection;
+
+use crate::domain::land_use::{Gb36600Class, LandUse};
+use crate::domain::parcel::NewParcel;
+use crate::gis::geometry::Boundary;
+
+/// A parsed row on its way into the staging table.
+pub struct Staged {
+    /// 1-based feature number in the file.
+    pub idx: i32,
+    pub parcel: NewParcel,
+    /// The town is to be taken from the polygon (the file had none).
+    pub town_from_polygon: bool,
+    pub stated_area_m2: Option<f64>,
+    pub boundary: Boundary,
+}
+
+/// One import's staging tables — its rows, the pairs of rows whose boxes meet and the rows
+/// already in the register — named
+/// for the import. They are unlogged tables created in the import's transaction, not
+/// temporary ones, so that PostgreSQL may scan them with parallel workers (the checks are
+/// the import's longest GEOS work); nobody else ever sees them, since the transaction drops
+/// them before it commits ([`drop_stage`]) and a rollback or a killed import takes them
+/// with it.
+pub struct Stage {
+    suffix: String,
+}
+
+impl Stage {
+    /// A query on the staging tables: `import_stage` and `import_pairs` name this import's.
+    pub(super) fn sql(&self, query: &str) -> String {
+        query
+            .replace("import_stage", &format!("import_stage_{}", self.suffix))
+            .replace("import_pairs", &format!("import_pairs_{}", self.suffix))
+            .replace("import_known", &format!("import_known_{}", self.suffix))
+    }
+}
+
+/// Creates an import's staging tables in its transaction.
+pub async fn create_stage(conn: &mut PgConnection) -> Result<Stage, sqlx::Error> {
+    let stage = Stage {
+        suffix: uuid::Uuid::new_v4().simple().to_string(),
+    };
+    sqlx::query(&stage.sql(
+        "CREATE UNLOGGED TABLE import_stage (
+            idx integer PRIMARY KEY, code text NOT NULL, name text NOT NULL, town text,
+            address text NOT NULL, current_use text, planned_use text, gb36600_class smallint NOT NULL,
+            land_right land_right NOT NULL, right_holder text, responsible_party text,
+            risk soil_risk NOT NULL, stated_area double precision,
+            geom geometry(MultiPolygon, 4490) NOT NULL,
+            -- computed once, for the area check and the register's area_m2
+            area double precision GENERATED ALWAYS AS (ST_Area(geom::geography)) STORED,
+            valid boolean NOT NULL DEFAULT true, ok boolean NOT NULL DEFAULT true
+         )",
+    ))
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        &stage.sql("CREATE UNLOGGED TABLE import_pairs (a integer NOT NULL, b integer NOT NULL)"),
+    )
+    .execute(&mut *conn)
+    .await?;
+    // Rows whose code is in the register already: unchanged or refused, never written, so
+    // the checks of what would be written (district, overlaps, area) leave them out. A
+    // table of their numbers, since marking them in the staging rows rewrites every one.
+    sqlx::query(&stage.sql("CREATE UNLOGGED TABLE import_known (idx integer PRIMARY KEY)"))
+        .execute(&mut *conn)
+        .await?;
+    Ok(stage)
+}
+
+/// Drops the staging tables: before the import's transaction commits.
+pub async fn drop_stage(conn: &mut PgConnection, stage: &Stage) -> Result<(), sqlx::Error> {
+    sqlx::query(&stage.sql("DROP TABLE import_stage, import_pairs, import_known"))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// COPY text escaping: backslash, tab, newline and carriage return.
+fn field(out: &mut String, v: Option<&str>) {
+    match v {
+        None => out.push_str("\\N"),
+        Some(s) if !s.contains(['\\', '\t', '\n', '\r']) => out.push_str(s),
+        Some(s) => {
+            for c in s.chars() {
+                match c {
+                    '\\' => out.push_str("\\\\"),
+                    '\t' => out.push_str("\\t"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    c => out.push(c),
+                }
+            }
+        }
+    }
+    out.push('\t');
+}
+
+/// A boundary as hex EWKB (SRID 4490), which the server reads without parsing decimals
+/// (a double's bits go through unchanged, so nothing is lost).
+fn ewkb_hex(out: &mut String, b: &Boundary) -> Result<(), sqlx::Error> {
+    let geom = geo::Geometry::MultiPolygon(b.as_geo().clone());
+    let wkb = geom
+        .to_ewkb(CoordDimensions::xy(), Some(4490))
+        .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(wkb.len() * 2);
+    for b in wkb {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    Ok(())
+}
+
+/// Starts the one COPY the parsed rows stream into: the server reads a batch while the
+/// next is being parsed and written ([`copy_text`]).
+pub async fn copy_into_stage<'c>(
+    conn: &'c mut PgConnection,
+    stage: &Stage,
+) -> Result<PgCopyIn<&'c mut PgConnection>, sqlx::Error> {
+    conn.copy_in_raw(&stage.sql(
+        "COPY import_stage (idx, code, name, town, address, current_use, planned_use,
+            gb36600_class, land_right, right_holder, responsible_party, risk, stated_area, geom)
+         FROM STDIN",
+    ))
+    .await
+}
+
+/// A batch of rows as COPY text for [`copy_into_stage`].
+pub fn copy_text(rows: &[Staged]) -> Result<Vec<u8>, sqlx::Error> {
+    let mut buf = String::with_capacity(rows.len() * 512);
+    for r in rows {
+        let a = &r.parcel.attributes;
+        let _ = write!(buf, "{}\t", r.idx);
+        field(&mut buf, Some(r.parcel.code.as_str()));
+        field(&mut buf, Some(&a.name));
+        field(&mut buf, (!r.town_from_polygon).then(|| a.town.code()));
+        field(&mut buf, Some(&a.address));
+        field(&mut buf, a.current_use.map(LandUse::code));
+        field(&mut buf, a.planned_use.map(LandUse::code));
+        let _ = write!(
+            buf,
+            "{}\t",
+            Gb36600Class::for_planned_use(a.planned_use).number()
+        );
+        field(&mut buf, Some(a.land_right.as_str()));
+        field(&mut buf, a.right_holder.as_deref());
+        field(&mut buf, a.responsible_party.as_deref());
+        field(&mut buf, Some(a.risk.as_str()));
+        match r.stated_area_m2 {
+            Some(v) => {
+                let _ = write!(buf, "{v}\t");
+            }
+            None => buf.push_str("\\N\t"),
+        }
+        ewkb_hex(&mut buf, &r.boundary)?;
+        buf.push('\n');
+    }
+    Ok(buf.into_bytes())
+}
