@@ -8,20 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 COLS=${1:-330}
 ROWS=${2:-300}
-OUT=bench/out
-PG_PORT=54342
-mkdir -p "$OUT"
-cargo build --release --locked -q
-BIN=./target/release/soilreg
-PGDIR=${PGDIR:-$PWD/$OUT/pg-import}
-ADMIN=$($BIN --pg-dir "$PGDIR" --pg-port $PG_PORT db start | sed 's#/soilreg$#/postgres#')
-trap '$BIN --pg-dir "$PGDIR" --pg-port $PG_PORT db stop >/dev/null 2>&1 || true' EXIT
-DB="${ADMIN%/postgres}/adjacent"
-phases() {
-  sed 's/\x1b\[[0-9;]*m//g' | grep -o 'PhaseTime.*\|features —.*\|^Error.*\|^    [^ 0-9].*' \
-    | grep -o 'phase: "[a-z]*", seconds: [0-9.]*\|features —.*\|^Error.*\|^    [^ ].*' \
-    | awk -F'"' '/^phase/ {split($3, a, " "); printf "  %-10s %6.1f s\n", $2, a[3]; next} {print "  " $0}'
-}
+. bench/import-cluster.sh
+DB=$(db adjacent)
 
 GJ="$OUT/adjacent-$COLS-$ROWS.geojson"
 GPKG="$OUT/adjacent-$COLS-$ROWS.gpkg"

@@ -6,16 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000000}
-OUT=bench/out
-PG_PORT=54342
-mkdir -p "$OUT"
-cargo build --release --locked -q
-BIN=./target/release/soilreg
-PGDIR=${PGDIR:-$PWD/$OUT/pg-import}
-ADMIN=$($BIN --pg-dir "$PGDIR" --pg-port $PG_PORT db start | sed 's#/soilreg$#/postgres#')
-trap '$BIN --pg-dir "$PGDIR" --pg-port $PG_PORT db stop >/dev/null 2>&1 || true' EXIT
-db() { echo "${ADMIN%/postgres}/$1"; }
-secs() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}'; }
+. bench/import-cluster.sh
 
 # The source register: the demo district and N generated parcels (kept between runs).
 SRC=$(db "${SRC_DB:-src$N}")
@@ -48,9 +39,7 @@ echo "== soilreg import (validation on: geometry, district, overlaps, codes, are
 t=$(date +%s.%N)
 DATABASE_URL=$(db imp) $BIN import "$GPKG" --report "$OUT/import-report.json" 2>"$OUT/import.log" || true
 echo "soilreg import: $(secs "$t") s, $(psql -Atq "$(db imp)" -c 'SELECT count(*) FROM parcels') parcels written"
-tail -n 1 "$OUT/import.log"
-sed 's/\x1b\[[0-9;]*m//g' "$OUT/import.log" | grep -o 'PhaseTime.*' | grep -o 'phase: "[a-z]*", seconds: [0-9.]*' \
-  | awk -F'"' '{split($3, a, " "); printf "  %-10s %6.1f s\n", $2, a[3]}'
+phases < "$OUT/import.log"
 
 echo "== ogr2ogr -f PostgreSQL (no validation), same file, same server"
 t=$(date +%s.%N)
