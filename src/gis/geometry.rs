@@ -85,22 +85,23 @@ pub fn parse_boundary(
 /// Checks a polygon or multipolygon read from a file (GDAL's geometry, as `geo` has it)
 /// exactly as [`parse_boundary`] checks GeoJSON.
 pub fn boundary_from_geo(
-    geometry: &geo::Geometry<f64>,
+    geometry: geo::Geometry<f64>,
     to_cgcs: &ToCgcs2000,
     limits: &Limits,
 ) -> Result<Boundary, FieldError> {
-    let polygons: Vec<&Polygon<f64>> = match geometry {
+    let polygons: Vec<Polygon<f64>> = match geometry {
         geo::Geometry::Polygon(p) => vec![p],
-        geo::Geometry::MultiPolygon(mp) => mp.0.iter().collect(),
-        other => return Err(wrong_type(geo_type_name(other))),
+        geo::Geometry::MultiPolygon(mp) => mp.0,
+        other => return Err(wrong_type(geo_type_name(&other))),
     };
     let rings = polygons
         .into_iter()
         .map(|p| {
-            std::iter::once(p.exterior())
-                .chain(p.interiors())
+            let (exterior, interiors) = p.into_inner();
+            std::iter::once(exterior)
+                .chain(interiors)
                 .filter(|r| !r.0.is_empty())
-                .map(|r| r.0.clone())
+                .map(|r| r.0)
                 .collect()
         })
         .collect();
@@ -394,7 +395,7 @@ mod tests {
     }
 
     fn from_geo(g: geo::Geometry<f64>) -> Result<Boundary, FieldError> {
-        boundary_from_geo(&g, &ToCgcs2000::new(Crs::Cgcs2000).expect("proj"), &LIMITS)
+        boundary_from_geo(g, &ToCgcs2000::new(Crs::Cgcs2000).expect("proj"), &LIMITS)
     }
 
     #[test]

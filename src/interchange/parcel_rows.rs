@@ -36,7 +36,7 @@ pub(super) fn read_rows(
     let mut closed = false;
     source.read(info, detection.swap_axes, |row| {
         let idx = row.index;
-        match parse_row(&row, info, mapping, &to_cgcs, &limits) {
+        match parse_row(row, info, mapping, &to_cgcs, &limits) {
             Ok(staged) => {
                 codes.push((staged.idx, staged.parcel.code.as_str().to_owned()));
                 batch.push(staged);
@@ -80,7 +80,7 @@ pub(super) fn read_rows(
 const PLACEHOLDER_TOWN: &str = "110109001";
 
 fn parse_row(
-    row: &Row,
+    row: Row,
     info: &read::LayerInfo,
     mapping: &Mapping,
     to_cgcs: &ToCgcs2000,
@@ -106,8 +106,6 @@ fn parse_row(
     let parcel = NewParcel::parse(&props).map_err(Problem::from_field);
     let boundary = row
         .geometry
-        .as_ref()
-        .map_err(Clone::clone)
         .and_then(|g| boundary_from_geo(g, to_cgcs, limits))
         .map_err(Problem::from_field);
     match (parcel, boundary) {
