@@ -282,31 +282,82 @@ pub fn parse_point(
     extent: &Extent,
 ) -> Result<(f64, f64), FieldError> {
     let bad = |code: &'static str, m: String| FieldError::new(field, code, m);
-    if value.get("type").and_then(Value::as_str) != Some("Point") {
-        return Err(bad(
-            "wrong_geometry_type",
+    let obj = value.as_object().ok_or_else(|| {
+        bad(
+            "invalid_geometry",
             format!("{field} must be a GeoJSON Point"),
-        ));
+        )
+    })?;
+    match obj.get("type").and_then(Value::as_str) {
+        Some("Point") => {}
+        Some(other) => {
+            return Err(bad(
+                "wrong_geometry_type",
+                format!("{field} must be a Point, not {other}"),
+            ))
+        }
+        None => return Err(bad("invalid_geometry", format!("{field} has no type"))),
     }
-    let (x, y) = value
+    let (x, y) = obj
         .get("coordinates")
         .and_then(Value::as_array)
         .filter(|a| a.len() == 2 || a.len() == 3)
         .and_then(|a| Some((a[0].as_f64()?, a[1].as_f64()?)))
-        .filter(|(x, y)| x.is_finite() && y.is_finite())
         .ok_or_else(|| {
             bad(
                 "invalid_coordinates",
                 format!("{field} coordinates must be [x, y] numbers"),
             )
         })?;
-    match to_cgcs.apply(x, y) {
-        Some((lon, lat)) if extent.contains(lon, lat) => Ok((lon, lat)),
-        _ => Err(bad(
-            "outside_extent",
-            format!("{field} ({x}, {y}) lies outside the district extent"),
+    located(x, y, field, to_cgcs, extent)
+}
+
+/// Checks a point read from a file (GDAL's geometry, as `geo` has it) exactly as
+/// [`parse_point`] checks GeoJSON.
+pub fn point_from_geo(
+    geometry: &geo::Geometry<f64>,
+    field: &str,
+    to_cgcs: &ToCgcs2000,
+    extent: &Extent,
+) -> Result<(f64, f64), FieldError> {
+    match geometry {
+        geo::Geometry::Point(p) => located(p.x(), p.y(), field, to_cgcs, extent),
+        other => Err(FieldError::new(
+            field,
+            "wrong_geometry_type",
+            format!("{field} must be a Point, not {}", geo_type_name(other)),
         )),
     }
+}
+
+/// A position in the source CRS, transformed to CGCS2000 lon/lat and held to the extent.
+fn located(
+    x: f64,
+    y: f64,
+    field: &str,
+    to_cgcs: &ToCgcs2000,
+    extent: &Extent,
+) -> Result<(f64, f64), FieldError> {
+    let bad = |code: &'static str, m: String| FieldError::new(field, code, m);
+    if !(x.is_finite() && y.is_finite()) {
+        return Err(bad(
+            "invalid_coordinates",
+            format!("{field} coordinates must be [x, y] numbers"),
+        ));
+    }
+    let (lon, lat) = to_cgcs.apply(x, y).ok_or_else(|| {
+        bad(
+            "outside_extent",
+            format!("{field} ({x}, {y}) cannot be transformed"),
+        )
+    })?;
+    if !extent.contains(lon, lat) {
+        return Err(bad(
+            "outside_extent",
+            format!("{field} ({lon:.6}, {lat:.6}) lies outside the district extent"),
+        ));
+    }
+    Ok((lon, lat))
 }
 
 #[cfg(test)]

@@ -12,8 +12,9 @@ use sqlx::{Acquire, PgPool};
 use super::import::{should_write, ImportError, Opened, Progress, Request};
 use crate::db;
 use crate::domain::import::ledger_columns;
+use crate::domain::import::mapping::split_pair;
 use crate::domain::import::report::{FeatureReport, Outcome, Problem, ProblemKind, Report};
-use crate::domain::ledgers::{parse_shape, Entry, GeometryKind, Ledger, Shape};
+use crate::domain::ledgers::{shape_from_geo, Entry, GeometryKind, Ledger, Shape};
 use crate::domain::parcel::FieldError;
 use crate::gis::crs::ToCgcs2000;
 use crate::gis::detect::NoFit;
@@ -39,15 +40,9 @@ pub(super) async fn run(
         .map
         .iter()
         .map(|p| {
-            p.split_once('=')
-                .map(|(m, c)| (m.trim().to_owned(), c.trim().to_owned()))
-                .ok_or_else(|| {
-                    ImportError::Mapping(FieldError::new(
-                        "map",
-                        "invalid_mapping",
-                        format!("'{p}' is not member=column"),
-                    ))
-                })
+            split_pair(p)
+                .map(|(m, c)| (m.to_owned(), c.to_owned()))
+                .map_err(ImportError::Mapping)
         })
         .collect::<Result<_, _>>()?;
     let columns = ledger_columns::resolve(ledger.fields(), &opened.info.columns, &pairs)
@@ -79,14 +74,8 @@ pub(super) async fn run(
                 let member = ledger.geometry_member();
                 let shape = row
                     .geometry
-                    .clone()
                     .map_err(|e| FieldError::new(member, e.code, e.message))
-                    .and_then(|g| {
-                        let g = serde_json::to_value(geojson::Geometry::from(&g)).map_err(|e| {
-                            FieldError::new(member, "invalid_geometry", e.to_string())
-                        })?;
-                        parse_shape(ledger.geometry(), member, &g, &to_cgcs, &limits)
-                    })
+                    .and_then(|g| shape_from_geo(ledger.geometry(), member, g, &to_cgcs, &limits))
                     .map_err(|e| Problem {
                         kind: ProblemKind::InvalidGeometry,
                         ..Problem::from_field(e)

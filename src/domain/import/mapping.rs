@@ -176,6 +176,19 @@ fn normalise(name: &str) -> String {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Mapping(pub BTreeMap<Member, String>);
 
+/// A `member=column` choice split in two (both trimmed).
+pub fn split_pair(p: &str) -> Result<(&str, &str), FieldError> {
+    p.split_once('=')
+        .map(|(m, c)| (m.trim(), c.trim()))
+        .ok_or_else(|| {
+            FieldError::new(
+                "map",
+                "invalid_mapping",
+                format!("'{p}' is not member=column"),
+            )
+        })
+}
+
 impl Mapping {
     /// Guesses from the column names: exact aliases first; then names a DBF cut to ten
     /// bytes (`地块编` of 地块编码 in UTF-8, often with half a character left over).
@@ -242,13 +255,7 @@ impl Mapping {
     ) -> Result<Mapping, FieldError> {
         let mut out = BTreeMap::new();
         for p in pairs {
-            let (m, c) = p.split_once('=').ok_or_else(|| {
-                FieldError::new(
-                    "map",
-                    "invalid_mapping",
-                    format!("'{p}' is not member=column"),
-                )
-            })?;
+            let (m, c) = split_pair(p)?;
             let member = Member::parse(m).ok_or_else(|| {
                 FieldError::new(
                     "map",
@@ -259,7 +266,7 @@ impl Mapping {
                     ),
                 )
             })?;
-            out.insert(member, c.trim().to_owned());
+            out.insert(member, c.to_owned());
         }
         Ok(Mapping(out))
     }

@@ -18,7 +18,7 @@ pub use entries::{
     BuriedTank, Entry, FarmlandPlot, HeavyMetalFirm, NewProject, UnusedLandPatrol, WasteStorageSite,
 };
 pub use records::{NewRecord, ProduceTest, TankInspection, WastePatrol};
-pub use shape::{parse_shape, GeometryKind, Location, Shape};
+pub use shape::{parse_shape, shape_from_geo, GeometryKind, Location, Shape};
 
 use super::access::Action;
 

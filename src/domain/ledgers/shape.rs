@@ -6,7 +6,9 @@ use serde_json::Value;
 
 use crate::domain::parcel::FieldError;
 use crate::gis::crs::ToCgcs2000;
-use crate::gis::geometry::{parse_boundary, Boundary, Limits};
+use crate::gis::geometry::{
+    boundary_from_geo, parse_boundary, parse_point, point_from_geo, Boundary, Limits,
+};
 
 /// Which geometry a ledger keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +44,10 @@ pub enum Shape {
 }
 
 impl Shape {
+    fn point((lon, lat): (f64, f64)) -> Shape {
+        Shape::Point(Location { lon, lat })
+    }
+
     pub fn kind(&self) -> GeometryKind {
         match self {
             Shape::Point(_) => GeometryKind::Point,
@@ -69,61 +75,32 @@ pub fn parse_shape(
     limits: &Limits,
 ) -> Result<Shape, FieldError> {
     match kind {
-        GeometryKind::Point => parse_point(member, value, to_cgcs, limits).map(Shape::Point),
+        GeometryKind::Point => {
+            parse_point(value, member, to_cgcs, &limits.extent).map(Shape::point)
+        }
         GeometryKind::Area => parse_boundary(value, to_cgcs, limits)
             .map(Shape::Area)
             .map_err(|e| FieldError::new(member, e.code, e.message)),
     }
 }
 
-fn parse_point(
+/// Checks the geometry of a ledger row read from a file (GDAL's, as `geo` has it) exactly
+/// as [`parse_shape`] checks GeoJSON.
+pub fn shape_from_geo(
+    kind: GeometryKind,
     member: &str,
-    value: &Value,
+    geometry: geo::Geometry<f64>,
     to_cgcs: &ToCgcs2000,
     limits: &Limits,
-) -> Result<Location, FieldError> {
-    let err = |code, message: String| FieldError::new(member, code, message);
-    let obj = value.as_object().ok_or_else(|| {
-        err(
-            "invalid_geometry",
-            format!("{member} must be a GeoJSON Point"),
-        )
-    })?;
-    match obj.get("type").and_then(Value::as_str) {
-        Some("Point") => {}
-        Some(other) => {
-            return Err(err(
-                "wrong_geometry_type",
-                format!("{member} must be a Point, not {other}"),
-            ))
+) -> Result<Shape, FieldError> {
+    match kind {
+        GeometryKind::Point => {
+            point_from_geo(&geometry, member, to_cgcs, &limits.extent).map(Shape::point)
         }
-        None => return Err(err("invalid_geometry", format!("{member} has no type"))),
+        GeometryKind::Area => boundary_from_geo(geometry, to_cgcs, limits)
+            .map(Shape::Area)
+            .map_err(|e| FieldError::new(member, e.code, e.message)),
     }
-    let (x, y) = obj
-        .get("coordinates")
-        .and_then(Value::as_array)
-        .filter(|a| (2..=3).contains(&a.len()))
-        .and_then(|a| Some((a[0].as_f64()?, a[1].as_f64()?)))
-        .filter(|(x, y)| x.is_finite() && y.is_finite())
-        .ok_or_else(|| {
-            err(
-                "invalid_coordinates",
-                format!("{member} coordinates must be [x, y] numbers"),
-            )
-        })?;
-    let (lon, lat) = to_cgcs.apply(x, y).ok_or_else(|| {
-        err(
-            "outside_extent",
-            format!("{member} ({x}, {y}) cannot be transformed"),
-        )
-    })?;
-    if !limits.extent.contains(lon, lat) {
-        return Err(err(
-            "outside_extent",
-            format!("{member} ({lon:.6}, {lat:.6}) lies outside the district extent"),
-        ));
-    }
-    Ok(Location { lon, lat })
 }
 
 #[cfg(test)]
