@@ -7,7 +7,6 @@ use super::events::{self, StoredEvent};
 use super::parcels::Current;
 use crate::domain::land_use::{Gb36600Class, LandUse};
 use crate::domain::lifecycle::{Event, Replay};
-use crate::domain::rules::rates::Step;
 use crate::domain::rules::supply::SupplyFacts;
 use crate::domain::rules::survey::{survey_due, SurveyFacts};
 
@@ -146,21 +145,4 @@ pub async fn histories(
             events: by_parcel.remove(&id).unwrap_or_default(),
         })
         .collect())
-}
-
-/// The corrected history of recorded events as steps (kind, date, stage before).
-pub fn steps_of(events: &[crate::domain::lifecycle::Recorded], replay: &Replay) -> Vec<Step> {
-    let mut before = crate::domain::lifecycle::Stage::Unknown;
-    let mut out = Vec::new();
-    for (e, step) in events.iter().zip(&replay.steps) {
-        if !step.voided && !matches!(e.event, Event::Correction { .. }) {
-            out.push(Step {
-                kind: e.event.kind(),
-                on: e.occurred_on,
-                stage_before: before,
-            });
-        }
-        before = step.stage_after;
-    }
-    out
 }

@@ -11,19 +11,16 @@ use super::extract::Params;
 use super::AppState;
 use crate::clock;
 use crate::db;
-use crate::domain::lifecycle::{replay, Recorded, Stage};
+use crate::domain::lifecycle::replay;
 use crate::domain::rules::rates::{
-    contaminated_case, key_land_case, Rate, CONTAMINATED_PARCELS, FARMLAND, KEY_LAND,
+    contaminated_case, contaminated_on, key_land_case, steps_of, Rate, CONTAMINATED_PARCELS,
+    FARMLAND, KEY_LAND,
 };
 use crate::domain::town::Town;
 use crate::error::ApiResult;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/stats/safe-utilization", get(safe_utilization))
-}
-
-fn contaminated_stage(s: Stage) -> bool {
-    matches!(s, Stage::Contaminated | Stage::ControlNeeded) || s.is_use_restricted()
 }
 
 async fn safe_utilization(State(state): State<AppState>, uri: Uri) -> ApiResult<Json<Value>> {
@@ -38,32 +35,27 @@ async fn safe_utilization(State(state): State<AppState>, uri: Uri) -> ApiResult<
     // Parcels with a history: only they can be supplied, developed or contaminated.
     let histories = db::rules::histories(&state.pool, town.map(Town::code)).await?;
     let years: Vec<i32> = (2019..=today.year().max(year)).collect();
+    let ends: Vec<Date> = years
+        .iter()
+        .filter_map(|y| Date::from_calendar_date(*y, Month::December, 31).ok())
+        .collect();
     let mut area_by_year = vec![0.0_f64; years.len()];
     let (mut key_cases, mut contaminated_cases) = (Vec::new(), Vec::new());
     for h in &histories {
         let Ok(full) = replay(&h.events, &h.initial) else {
             continue;
         };
-        let steps = db::rules::steps_of(&h.events, &full);
+        let steps = steps_of(&h.events, &full);
         if h.sensitive_use {
             key_cases.extend(key_land_case(&h.code, &steps, year));
         }
         contaminated_cases.extend(contaminated_case(&h.code, &steps, year));
-        // The stage at each year end, from the events that had occurred by then.
-        for (i, y) in years.iter().enumerate() {
-            let Ok(end) = Date::from_calendar_date(*y, Month::December, 31) else {
-                continue;
-            };
-            let upto: Vec<Recorded> = h
-                .events
-                .iter()
-                .filter(|e| e.occurred_on <= end)
-                .cloned()
-                .collect();
-            if let Ok(r) = replay(&upto, &h.initial) {
-                if contaminated_stage(r.state.stage) {
-                    area_by_year[i] += h.area_m2;
-                }
+        for (area, contaminated) in area_by_year
+            .iter_mut()
+            .zip(contaminated_on(&h.events, &h.initial, &ends))
+        {
+            if contaminated {
+                *area += h.area_m2;
             }
         }
     }

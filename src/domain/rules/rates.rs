@@ -5,7 +5,7 @@
 use serde::Serialize;
 use time::Date;
 
-use crate::domain::lifecycle::Stage;
+use crate::domain::lifecycle::{replay, Event, ParcelState, Recorded, Replay, Stage};
 
 /// How a rate is defined, and its target.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -120,6 +120,45 @@ pub struct Step {
     pub stage_before: Stage,
 }
 
+/// The corrected history of recorded events as steps (kind, date, stage before).
+pub fn steps_of(events: &[Recorded], replay: &Replay) -> Vec<Step> {
+    let mut before = Stage::Unknown;
+    let mut out = Vec::new();
+    for (e, step) in events.iter().zip(&replay.steps) {
+        if !step.voided && !matches!(e.event, Event::Correction { .. }) {
+            out.push(Step {
+                kind: e.event.kind(),
+                on: e.occurred_on,
+                stage_before: before,
+            });
+        }
+        before = step.stage_after;
+    }
+    out
+}
+
+/// Whether a stage counts as contaminated construction land: found contaminated, awaiting
+/// or under control or remediation, or listed (contaminated … effect_evaluated).
+pub fn is_contaminated_stage(s: Stage) -> bool {
+    matches!(s, Stage::Contaminated | Stage::ControlNeeded) || s.is_use_restricted()
+}
+
+/// Whether the parcel was contaminated construction land on each of `dates`, by the
+/// events that had occurred by then (a history that does not replay counts as not).
+pub fn contaminated_on(events: &[Recorded], initial: &ParcelState, dates: &[Date]) -> Vec<bool> {
+    dates
+        .iter()
+        .map(|d| {
+            let upto: Vec<Recorded> = events
+                .iter()
+                .filter(|e| e.occurred_on <= *d)
+                .cloned()
+                .collect();
+            replay(&upto, initial).is_ok_and(|r| is_contaminated_stage(r.state.stage))
+        })
+        .collect()
+}
+
 fn is_safe_stage(stage: Stage) -> bool {
     matches!(
         stage,
@@ -167,6 +206,54 @@ mod tests {
             on,
             stage_before,
         }
+    }
+
+    fn rec(id: i64, event: Event, occurred_on: Date) -> Recorded {
+        Recorded {
+            id,
+            event,
+            occurred_on,
+            planned_class: crate::domain::lifecycle::Gb36600Class::One,
+        }
+    }
+
+    #[test]
+    fn a_parcel_counts_as_contaminated_from_the_year_end_after_its_finding() {
+        use crate::domain::lifecycle::{Phase1Outcome, Phase2Outcome};
+        let events = [
+            rec(1, Event::SurveyStarted, date!(2021 - 03 - 01)),
+            rec(
+                2,
+                Event::Phase1Concluded {
+                    outcome: Phase1Outcome::Phase2Needed,
+                },
+                date!(2021 - 05 - 01),
+            ),
+            rec(
+                3,
+                Event::Phase2Concluded {
+                    outcome: Phase2Outcome::Contaminated,
+                    exceedances: serde_json::json!([]),
+                    class: None,
+                },
+                date!(2022 - 02 - 01),
+            ),
+        ];
+        let ends = [
+            date!(2020 - 12 - 31),
+            date!(2021 - 12 - 31),
+            date!(2022 - 12 - 31),
+        ];
+        let initial = ParcelState::default();
+        assert_eq!(
+            contaminated_on(&events, &initial, &ends),
+            [false, false, true]
+        );
+        // Without its survey, the finding breaks the history: never counted.
+        assert_eq!(
+            contaminated_on(&events[2..], &initial, &ends),
+            [false, false, false]
+        );
     }
 
     #[test]
