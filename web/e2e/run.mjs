@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { LAND_USES, SUPPLY_USES, TOWNS, USE_FILTERS } from '../src/vocab.js';
 
 const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BASE = (process.argv[2] || 'http://127.0.0.1:8090').replace(/\/$/, '');
@@ -1031,6 +1032,26 @@ async function main() {
       await page.goto(BASE);
       await page.waitForSelector('#list li[data-code]', { timeout: WAIT });
       return summary.replace(/\s+/g, ' ').trim();
+    });
+
+    // 7b. The page's code lists (mirrored in web/src/vocab.js for the first paint and the
+    // English names) say what the service says.
+    await step('code lists agree with the service', page, async () => {
+      const served = (await api('/api/towns')).features.map((f) => f.properties);
+      const mirror = new Map(TOWNS.map((t) => [t.id, t]));
+      assert(served.length === TOWNS.length, `${TOWNS.length} towns in vocab.js, ${served.length} served`);
+      for (const t of served) {
+        const m = mirror.get(t.code);
+        assert(m, `town ${t.code} ${t.name_zh} is not in vocab.js`);
+        assert(m.zh === t.name_zh && m.en === t.name_en, `town ${t.code}: vocab.js ${m.zh} / ${m.en}, served ${t.name_zh} / ${t.name_en}`);
+      }
+      const uses = new Map((await api('/api/land-uses')).land_uses.map((u) => [u.code, u.name_zh]));
+      for (const [code, [zh]] of Object.entries(LAND_USES)) {
+        assert(uses.has(code), `land use ${code} ${zh} in vocab.js is not a code of the service`);
+        assert(uses.get(code) === zh, `land use ${code}: vocab.js ${zh}, served ${uses.get(code)}`);
+      }
+      for (const code of [...USE_FILTERS, ...SUPPLY_USES]) assert(uses.has(code), `filter use ${code} is not a code of the service`);
+      return `${served.length} towns, ${Object.keys(LAND_USES).length} of ${uses.size} land uses`;
     });
 
     // 8. Nothing went wrong in the console, and nothing left the service's host.

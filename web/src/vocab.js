@@ -1,6 +1,7 @@
-// The register's codes and their names in both languages. The API has no endpoint for
-// towns or land-use names yet, so the 13 towns (shared/DOMAIN.md) and the land-use
-// classification (src/domain/land_use.rs) are mirrored here.
+// The register's codes and their names in both languages. The 13 towns (/api/towns) and
+// the land-use classification (/api/land-uses, src/domain/land_use.rs) are mirrored here
+// for the first paint and for the English names the service does not keep; the browser
+// test checks that they agree with what the service serves.
 
 /** Lifecycle stages in lifecycle order, with the map colour of each. */
 export const STAGES = [
