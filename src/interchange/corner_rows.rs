@@ -4,7 +4,7 @@
 
 use gdal::vector::LayerAccess;
 
-use super::read::{cell, column, LayerInfo, ReadError, Row};
+use super::read::{cells_of, column, LayerInfo, ReadError, Row};
 use crate::domain::import::corners::{self, Corner, CornerColumns};
 use crate::domain::import::row::Cell;
 use crate::domain::parcel::FieldError;
@@ -44,11 +44,9 @@ pub(super) fn read(
             continue;
         };
         let ring = ri.and_then(num).unwrap_or(1.0);
-        first_cells.entry(code.clone()).or_insert_with(|| {
-            (0..info.columns.len())
-                .map(|i| f.field(i).ok().flatten().and_then(cell))
-                .collect()
-        });
+        first_cells
+            .entry(code.clone())
+            .or_insert_with(|| cells_of(&f, info));
         let (x, y) = if swap_axes { (y, x) } else { (x, y) };
         corners.push(Corner {
             code,

@@ -247,7 +247,7 @@ fn open_dataset(path: &Path, format: Format, enc: Option<&Encoding>) -> Result<D
     }
 }
 
-pub(super) fn cell(v: FieldValue) -> Option<Cell> {
+fn cell(v: FieldValue) -> Option<Cell> {
     match v {
         FieldValue::StringValue(s) => Some(Cell::Text(s)),
         FieldValue::IntegerValue(i) => Some(Cell::Number(f64::from(i))),
@@ -324,9 +324,7 @@ impl Source {
                 let mut index = 0usize;
                 for f in layer.features() {
                     index += 1;
-                    let cells = (0..info.columns.len())
-                        .map(|i| f.field(i).ok().flatten().and_then(cell))
-                        .collect();
+                    let cells = cells_of(&f, info);
                     let geometry = match f.geometry() {
                         None => Err(FieldError::new(
                             "geometry",
@@ -356,9 +354,7 @@ impl Source {
             Shape::Points { x, y } => {
                 let (xi, yi) = (column(info, x), column(info, y));
                 for (n, f) in layer.features().enumerate() {
-                    let cells = (0..info.columns.len())
-                        .map(|i| f.field(i).ok().flatten().and_then(cell))
-                        .collect();
+                    let cells = cells_of(&f, info);
                     let num = |i: usize| f.field_as_double(i).ok().flatten();
                     let geometry = match (num(xi), num(yi)) {
                         (Some(a), Some(b)) => {
@@ -407,6 +403,13 @@ impl Source {
             .collect();
         Ok(FileBox::of(pts))
     }
+}
+
+/// A feature's attribute cells, in the layer's column order.
+pub(super) fn cells_of(f: &gdal::vector::Feature<'_>, info: &LayerInfo) -> Vec<Option<Cell>> {
+    (0..info.columns.len())
+        .map(|i| f.field(i).ok().flatten().and_then(cell))
+        .collect()
 }
 
 pub(super) fn column(info: &LayerInfo, name: &str) -> usize {
