@@ -225,8 +225,8 @@ def tile(z, lon, lat):
     return x, y
 env = "ST_TileEnvelope(:z, :x, :y)"
 bodies = {
-    "mvt": f"SELECT ST_AsMVT(t, 'parcels', 4096, 'geom') FROM (SELECT ST_AsMVTGeom(geom_3857, {env}, 4096, 64, true) AS geom, code, stage::text AS stage, risk::text AS risk, planned_use FROM parcels WHERE geom_3857 && {env} AND retired_at IS NULL) t;",
-    "rows": f"SELECT ST_AsBinary(geom_3857), code, stage::text, risk::text, planned_use FROM parcels WHERE geom_3857 && {env} AND retired_at IS NULL;",
+    "mvt": f"SELECT ST_AsMVT(t, 'parcels', 4096, 'geom') FROM (SELECT ST_AsMVTGeom(geom_3857, {env}, 4096, 64, true) AS geom, code, stage::text AS stage, risk::text AS risk, planned_use FROM parcels WHERE geom && ST_Transform({env}, 4490) AND retired_at IS NULL) t;",
+    "rows": f"SELECT ST_AsBinary(geom_3857), code, stage::text, risk::text, planned_use FROM parcels WHERE geom && ST_Transform({env}, 4490) AND retired_at IS NULL;",
 }
 for z in (14, 15, 16):
     x0, y1 = tile(z, 115.95, 39.84); x1, y0 = tile(z, 116.17, 40.06)

@@ -205,7 +205,13 @@ async fn render(
     }
     let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new("WITH env AS (SELECT ");
     push_envelope(&mut qb, b.corners(), 3857);
-    qb.push(" AS e), ");
+    // The tile's box in longitude and latitude too, for the boundary's index (see
+    // parcel_polygons). Kept in the CTE, like `e`, the planner does not size the tile
+    // from it and keeps to the index even for a district-wide tile: many such tiles at
+    // once run faster so than as parallel scans of the whole table.
+    qb.push(" AS e, ");
+    push_envelope(&mut qb, t.lonlat_corners(), 4490);
+    qb.push(" AS g), ");
     let geom3857 = format!("ST_Transform({}, 3857)", c.geom);
     let shifted = if gcj {
         format!("ST_Translate({geom3857}, {dx}, {dy})")
@@ -239,7 +245,7 @@ async fn render(
                             floor((ST_Y(p.point_3857) - {miny}) / {cell}) AS gy,
                             p.stage, p.area_m2
                        FROM parcels p, env
-                      WHERE p.geom_3857 && env.e AND p.point_3857 && env.e AND p.retired_at IS NULL",
+                      WHERE p.geom && env.g AND p.point_3857 && env.e AND p.retired_at IS NULL",
             minx = b.min_x,
             miny = b.min_y
         ));
@@ -272,8 +278,9 @@ async fn render(
     Ok(bytes)
 }
 
-/// Parcels as polygons (zoom 14 and above): the database finds them by their stored Web
-/// Mercator copy and hands over its WKB; the service encodes the tile (`tiles::mvt`).
+/// Parcels as polygons (zoom 14 and above): the database finds them by their boundary
+/// and hands over the WKB of their stored Web Mercator copy; the service encodes the tile
+/// (`tiles::mvt`).
 /// From zoom 14 each parcel carries what colours and filters need (code, stage, risk,
 /// planned use), from zoom 16 all its register properties; the rest is one click away.
 async fn parcel_polygons(
@@ -292,8 +299,10 @@ async fn parcel_polygons(
     if detail {
         qb.push(", p.name, p.town, p.gb36600_class::bigint, p.land_right::text");
     }
-    qb.push(" FROM parcels p WHERE p.geom_3857 && ");
-    push_envelope(&mut qb, b.corners(), 3857);
+    // The boundary's index, with the tile's box in longitude and latitude (CGCS2000 is
+    // taken as WGS 84 by Web Mercator, as PostGIS does for the stored copy).
+    qb.push(" FROM parcels p WHERE p.geom && ");
+    push_envelope(&mut qb, t.lonlat_corners(), 4490);
     qb.push(" AND ").push(c.base_where);
     push_filter(&mut qb, c, filter, today)?;
     let mut layer = PolygonLayer::new(c.id, b, shift);

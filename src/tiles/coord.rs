@@ -67,13 +67,28 @@ impl TileCoord {
     /// The tile's centre as longitude, latitude.
     pub fn center_lonlat(self) -> (f64, f64) {
         let b = self.bounds();
-        let (x, y) = ((b.min_x + b.max_x) / 2.0, (b.min_y + b.max_y) / 2.0);
-        let lon = x / HALF * 180.0;
-        let lat = (2.0 * (y / HALF * std::f64::consts::PI).exp().atan()
-            - std::f64::consts::FRAC_PI_2)
-            .to_degrees();
-        (lon, lat)
+        to_lonlat((b.min_x + b.max_x) / 2.0, (b.min_y + b.max_y) / 2.0)
     }
+
+    /// The tile's box in longitude and latitude (min lon, min lat, max lon, max lat): Web
+    /// Mercator maps each on its own, so a tile is a box in both. Widened by 1e-9°
+    /// (0.1 mm) so that it holds every geometry whose Web Mercator copy, as PostGIS
+    /// computes it, meets the tile.
+    pub fn lonlat_corners(self) -> [f64; 4] {
+        const PAD: f64 = 1e-9;
+        let b = self.bounds();
+        let (w, s) = to_lonlat(b.min_x, b.min_y);
+        let (e, n) = to_lonlat(b.max_x, b.max_y);
+        [w - PAD, s - PAD, e + PAD, n + PAD]
+    }
+}
+
+/// Web Mercator metres → longitude, latitude.
+pub fn to_lonlat(x: f64, y: f64) -> (f64, f64) {
+    let lon = x / HALF * 180.0;
+    let lat = (2.0 * (y / HALF * std::f64::consts::PI).exp().atan() - std::f64::consts::FRAC_PI_2)
+        .to_degrees();
+    (lon, lat)
 }
 
 /// Longitude, latitude → Web Mercator metres.
@@ -94,6 +109,19 @@ mod tests {
         assert!(TileCoord::new_checked(1, 2, 0).is_none());
         assert!(TileCoord::new_checked(23, 0, 0).is_none());
         assert!(TileCoord::new_checked(14, 13_476, 6_200).is_some());
+    }
+
+    #[test]
+    fn a_tiles_lonlat_box_maps_back_onto_the_tile() {
+        let t = TileCoord::new_checked(14, 13_476, 6_200).expect("tile");
+        let [w, s, e, n] = t.lonlat_corners();
+        let b = t.bounds();
+        let (x0, y0) = to_mercator(w, s);
+        let (x1, y1) = to_mercator(e, n);
+        // outside the tile on every side by the padding (1e-9° ≈ 0.1 mm), never inside it
+        for d in [b.min_x - x0, b.min_y - y0, x1 - b.max_x, y1 - b.max_y] {
+            assert!(d > 0.0 && d < 1e-3, "{d} m");
+        }
     }
 
     #[test]
