@@ -206,9 +206,9 @@ async fn render(
     let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new("WITH env AS (SELECT ");
     push_envelope(&mut qb, b.corners(), 3857);
     // The tile's box in longitude and latitude too, for the boundary's index (see
-    // parcel_polygons). Kept in the CTE, like `e`, the planner does not size the tile
-    // from it and keeps to the index even for a district-wide tile: many such tiles at
-    // once run faster so than as parallel scans of the whole table.
+    // parcel_polygons). In the CTE, like `e`, it is not seen by the planner, which then
+    // keeps to the index even for a district-wide tile: many such tiles at once run
+    // faster that way than as parallel scans of the whole table.
     qb.push(" AS e, ");
     push_envelope(&mut qb, t.lonlat_corners(), 4490);
     qb.push(" AS g), ");
