@@ -7,6 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -16,7 +17,7 @@ use soilreg::domain::access::Role;
 use soilreg::domain::import::report::{Outcome, ProblemKind, Report};
 use soilreg::gis::crs::Crs;
 use soilreg::gis::detect::How;
-use soilreg::interchange::import::{self, ImportError, Mode, Options, Progress};
+use soilreg::interchange::import::{self, ImportError, Mode, Options};
 use sqlx::PgPool;
 
 struct Dir(PathBuf);
@@ -121,7 +122,7 @@ async fn run(pool: &PgPool, path: &Path, opts: &Options) -> Result<Report, Impor
         opts: opts.clone(),
         limits: limits(),
     };
-    import::run(pool, &req, &Progress::default()).await
+    import::run(pool, &req, &Arc::default()).await
 }
 
 async fn count(pool: &PgPool) -> i64 {
@@ -441,6 +442,27 @@ async fn rows_already_in_the_register_are_not_checked_again() {
     let r = run(&app.pool, &again, &dry_run()).await.expect("again");
     assert_eq!(outcome_of(&r, 1), (Outcome::Unchanged, vec![]));
     assert_eq!(outcome_of(&r, 2).1, [ProblemKind::OverlapsRegister]);
+}
+
+/// The write's progress is read, from another connection, off the ids the import's one
+/// `INSERT` draws: on a fresh register and after rows were written.
+#[tokio::test]
+async fn the_ids_drawn_count_the_rows_an_import_writes() {
+    let app = TestApp::new().await;
+    with_district(&app.pool).await;
+    let drawn = || soilreg::db::imports::parcel_ids_drawn(&app.pool);
+    assert_eq!(drawn().await.expect("fresh"), 0);
+    let dir = Dir::new();
+    for (n, name, y) in [(3usize, "a", 39.93), (4, "b", 39.94)] {
+        let before = drawn().await.expect("before");
+        let path = dir.path(&format!("{name}.geojson"));
+        write_geojson(&path, &grid_at(n, name, y));
+        let r = run(&app.pool, &path, &Options::default())
+            .await
+            .expect("import");
+        assert_eq!(r.counts.written, n);
+        assert_eq!(drawn().await.expect("after") - before, n as i64);
+    }
 }
 
 #[tokio::test]

@@ -306,7 +306,9 @@ pub async fn check(
     Ok(f)
 }
 
-/// Inserts the staged rows that are neither rejected nor unchanged; returns how many.
+/// Inserts the staged rows that are neither rejected nor unchanged, in one statement;
+/// returns how many. Its progress can be watched from another connection through
+/// [`parcel_ids_drawn`].
 pub async fn write(
     conn: &mut PgConnection,
     stage: &Stage,
@@ -331,6 +333,19 @@ pub async fn write(
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected())
+}
+
+/// How many ids the parcels' sequence has handed out. A sequence is not transactional, so
+/// another connection sees an import's `INSERT` draw one id per row while it runs: the
+/// write's progress, at no cost to it (cutting the write into statements to count them
+/// cost 10–15 % of a district-wide write, the low-zoom cell counts being updated once per
+/// statement).
+pub async fn parcel_ids_drawn(pool: &sqlx::PgPool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT last_value - CASE WHEN is_called THEN 0 ELSE 1 END FROM parcels_id_seq",
+    )
+    .fetch_one(pool)
+    .await
 }
 
 /// Whether a ledger row just inserted repeats an older one: the same members and the same

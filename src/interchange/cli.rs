@@ -115,21 +115,41 @@ pub async fn import(pool: &PgPool, limits: Limits, a: ImportArgs) -> Result<bool
         user,
     };
     let progress = Arc::new(Progress::default());
+    // A counted phase (reading features, writing rows) gets a bar with its rate and ETA; a
+    // check, one statement that cannot be counted, a spinner and the time it has taken.
+    let counted = ProgressStyle::with_template(
+        "{msg:>10} [{bar:40}] {human_pos}/{human_len} features  {rate}  ETA {eta}",
+    )
+    .map_err(|e| anyhow!(e))?
+    .with_key(
+        "rate",
+        |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.0}/s", state.per_sec());
+        },
+    )
+    .progress_chars("=> ");
+    let uncounted =
+        ProgressStyle::with_template("{msg:>10} {spinner} {elapsed}").map_err(|e| anyhow!(e))?;
     let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{msg:>10} [{bar:40}] {pos}/{len} features  {per_sec}  ETA {eta}",
-        )
-        .map_err(|e| anyhow!(e))?
-        .progress_chars("=> "),
-    );
     let drawer = {
         let (bar, progress) = (bar.clone(), progress.clone());
         tokio::spawn(async move {
+            let mut shown = "";
             loop {
-                bar.set_length(progress.total().max(progress.done()));
-                bar.set_position(progress.done());
-                bar.set_message(progress.phase());
+                let (phase, done, total) = progress.snapshot();
+                if phase != shown {
+                    // Length, style and name before any redraw shows them; then rate
+                    // and ETA start again.
+                    bar.set_length(total.max(done));
+                    let style = if total > 0 { &counted } else { &uncounted };
+                    bar.set_style(style.clone());
+                    bar.set_message(phase);
+                    bar.reset();
+                    shown = phase;
+                }
+                bar.set_length(total.max(done));
+                bar.set_position(done);
+                bar.tick();
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
         })

@@ -5,7 +5,6 @@
 //! the good rows only were asked for.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
@@ -128,9 +127,10 @@ pub async fn run_job(
 
 /// Writes a job's progress (phase, done, total) to its row.
 async fn record_progress(pool: &PgPool, id: Uuid, progress: &Progress) -> Result<(), sqlx::Error> {
-    let total = i64::try_from(progress.total()).ok().filter(|t| *t > 0);
-    let done = i64::try_from(progress.done()).unwrap_or(i64::MAX);
-    jobs::progress(pool, id, progress.phase(), done, total).await
+    let (phase, done, total) = progress.snapshot();
+    let total = i64::try_from(total).ok().filter(|t| *t > 0);
+    let done = i64::try_from(done).unwrap_or(i64::MAX);
+    jobs::progress(pool, id, phase, done, total).await
 }
 
 /// Records a job as started (its file's SHA-256, source and user).
@@ -256,12 +256,13 @@ async fn open(req: &Request) -> Result<Opened, ImportError> {
 }
 
 /// Runs an import (see the module documentation).
-pub async fn run(pool: &PgPool, req: &Request, progress: &Progress) -> Result<Report, ImportError> {
-    progress.set_phase("opening");
+pub async fn run(
+    pool: &PgPool,
+    req: &Request,
+    progress: &Arc<Progress>,
+) -> Result<Report, ImportError> {
+    progress.start("opening", 0);
     let opened = open(req).await?;
-    progress
-        .total
-        .store(opened.info.count.unwrap_or(0), Ordering::Relaxed);
     match req.opts.register {
         Register::Parcels => run_parcels(pool, opened, req, progress).await,
         Register::Ledger(l) => super::ledger_import::run(pool, l, opened, req, progress).await,
@@ -300,7 +301,7 @@ async fn run_parcels(
     let stage = db::create_stage(&mut tx).await?;
 
     // The reader thread parses rows while this task copies them in.
-    progress.set_phase("reading");
+    progress.start("reading", info.count.unwrap_or(0));
     let (send, mut recv) = tokio::sync::mpsc::channel::<Msg>(4);
     let reader = {
         let (mapping, info, source) = (mapping.clone(), info.clone(), opened.source.clone());
@@ -319,12 +320,10 @@ async fn run_parcels(
                     geo::BoundingRect::bounding_rect(r.boundary.as_geo()).map(|b| (r.idx, b))
                 }));
                 copy.send(db::copy_text(&rows)?).await?;
-                progress
-                    .done
-                    .fetch_add(rows.len() as u64, Ordering::Relaxed);
+                progress.advance(rows.len() as u64);
             }
             Msg::Rejected(r) => {
-                progress.done.fetch_add(1, Ordering::Relaxed);
+                progress.advance(1);
                 rejected.push(r);
             }
             Msg::Codes(c) => codes.extend(c),
@@ -345,7 +344,7 @@ async fn run_parcels(
         .map_err(|e| ImportError::Interrupted(e.to_string()))?
         .map_err(|box_pairs::TooMany(n)| ImportError::Crowded(n))?;
     let findings = db::check(&mut tx, &stage, opts.tolerances, opts.repair, &pairs, |p| {
-        progress.set_phase(p)
+        progress.start(p, 0)
     })
     .await?;
 
@@ -371,13 +370,18 @@ async fn run_parcels(
     let counts = Report::count(&lines);
     let mut written = 0;
     if should_write(opts.mode, counts.rejected, counts.new + counts.repaired) {
-        progress.set_phase("writing");
+        progress.start("writing", (counts.new + counts.repaired) as u64);
         let skip: Vec<i32> = lines
             .iter()
             .filter(|l| matches!(l.outcome, Outcome::Rejected | Outcome::Unchanged))
             .map(|l| l.feature as i32)
             .collect();
-        written = db::write(&mut tx, &stage, &skip, opts.user).await? as usize;
+        let before = db::parcel_ids_drawn(pool).await?;
+        let watch = watch_ids(pool, before, progress);
+        written = tokio::select! {
+            w = db::write(&mut tx, &stage, &skip, opts.user) => w? as usize,
+            never = watch => match never {},
+        };
         if let Some(s) = &opts.source {
             jobs::save_mapping(&mut tx, s, &mapping).await?;
         }
@@ -387,7 +391,7 @@ async fn run_parcels(
         tx.rollback().await?;
     }
     let timings = progress.timings();
-    progress.set_phase("done");
+    progress.finish(features as u64);
     tracing::info!(?timings, "import phases");
     let keys = mapping
         .0
@@ -396,6 +400,19 @@ async fn run_parcels(
         .collect();
     let committed = written > 0;
     Ok(opened.report(&req.file_name, keys, lines, written, committed))
+}
+
+/// Counts the rows an import's `INSERT` has written so far, from the ids it has drawn
+/// (seen from another connection: see [`db::parcel_ids_drawn`]), until dropped.
+async fn watch_ids(pool: &PgPool, before: i64, progress: &Progress) -> std::convert::Infallible {
+    let total = progress.total();
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        if let Ok(now) = db::parcel_ids_drawn(pool).await {
+            let drawn = u64::try_from(now - before).unwrap_or(0);
+            progress.set_done(drawn.min(total));
+        }
+    }
 }
 
 /// Whether to write: never in a dry run; all or nothing writes only when nothing was

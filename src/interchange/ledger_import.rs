@@ -4,7 +4,7 @@
 //! one already in the ledger (members and geometry) counts as unchanged and is not added
 //! again: re-importing a file changes nothing.
 
-use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use serde_json::Map;
 use sqlx::{Acquire, PgPool};
@@ -26,7 +26,7 @@ pub(super) async fn run(
     ledger: Ledger,
     opened: Opened,
     req: &Request,
-    progress: &Progress,
+    progress: &Arc<Progress>,
 ) -> Result<Report, ImportError> {
     let (opts, limits, file_name) = (&req.opts, req.limits, req.file_name.as_str());
     let user = opts.user.ok_or_else(|| {
@@ -48,11 +48,11 @@ pub(super) async fn run(
     let columns = ledger_columns::resolve(ledger.fields(), &opened.info.columns, &pairs)
         .map_err(ImportError::Mapping)?;
 
-    progress.set_phase("reading");
+    progress.start("reading", opened.info.count.unwrap_or(0));
     let parsed: Vec<Parsed> = {
         let (source, info, detection) =
             (opened.source.clone(), opened.info.clone(), opened.detection);
-        let columns = columns.clone();
+        let (columns, progress) = (columns.clone(), progress.clone());
         tokio::task::spawn_blocking(move || {
             let to_cgcs = ToCgcs2000::new(detection.crs)
                 .map_err(|e| ImportError::Crs(NoFit(format!("PROJ: {e}"))))?;
@@ -80,6 +80,7 @@ pub(super) async fn run(
                         kind: ProblemKind::InvalidGeometry,
                         ..Problem::from_field(e)
                     });
+                progress.advance(1);
                 out.push((
                     row.index,
                     match (entry, shape) {
@@ -98,12 +99,12 @@ pub(super) async fn run(
         return Err(ImportError::Empty);
     }
 
-    progress.set_phase("writing");
+    progress.start("writing", parsed.len() as u64);
     let mut tx = pool.begin().await?;
     let mut lines = Vec::with_capacity(parsed.len());
     let mut added = 0usize;
     for (feature, result) in parsed {
-        progress.done.fetch_add(1, Ordering::Relaxed);
+        progress.advance(1);
         let (entry, shape) = match result {
             Ok(ok) => ok,
             Err(problems) => {
@@ -143,7 +144,7 @@ pub(super) async fn run(
         tx.rollback().await?;
         0
     };
-    progress.set_phase("done");
+    progress.finish(lines.len() as u64);
     Ok(opened.report(file_name, columns, lines, written, written > 0))
 }
 

@@ -1025,6 +1025,9 @@ async function main() {
       const summary = await page.textContent('[data-testid=summary]');
       assert(summary.includes('features 2') && summary.includes('new 1') && summary.includes('rejected 1'), `summary: ${summary}`);
       assert(summary.includes('nothing written'), 'a dry run wrote');
+      // the phase's own count: at the end, every feature gone through
+      const status = await page.textContent('#status');
+      assert(status.includes('完成 done 2 / 2'), `status: ${status}`);
       const rejected = await page.textContent('tr.rejected');
       assert(rejected.includes('unknown_town'), `rejected row: ${rejected}`);
       const stored = await fetch(`${BASE}/api/parcels/E2E-IMP-1`);
