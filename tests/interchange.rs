@@ -775,6 +775,17 @@ async fn the_api_runs_an_import_as_a_job_and_saves_the_mapping_per_source() {
     );
     let page = app.get("/imports").await;
     assert!(page.text.contains("/api/imports"));
+    // The page imports into the register or any ledger with a geometry, titled as the
+    // ledger's OGC collection is.
+    for (slug, title) in [
+        ("parcels", "地块 Parcels"),
+        ("buried-tanks", "埋地储罐、管线 Buried tanks and pipelines"),
+        ("unused-land-patrols", "未利用地巡查 Unused-land patrols"),
+    ] {
+        let option = format!(r#"<option value="{slug}">{title}</option>"#);
+        assert!(page.text.contains(&option), "{option} is not on the page");
+    }
+    assert_eq!(page.text.matches("<option value=").count(), 3 + 7);
 }
 
 /// The id of the user a test token belongs to (imports of ledger rows are recorded as theirs).
@@ -932,6 +943,43 @@ async fn a_table_of_point_coordinates_fills_a_point_ledger() {
         (x - 116.01).abs() < 1e-6 && (y - 39.96).abs() < 1e-6,
         "({x}, {y})"
     );
+}
+
+/// The upload's `into` field sends the rows to a ledger, as its keepers' import.
+#[tokio::test]
+async fn an_upload_into_a_ledger_needs_its_keepers_and_fills_it() {
+    let app = TestApp::new().await;
+    let keeper = app.token("110109004", Role::Editor).await;
+    let farmland = app.token("agri", Role::Editor).await;
+    let csv = "patrolled_on,patroller,town,finding,经度,纬度\n2023-05-10,王五,110109004,发现倾倒,116.0,39.95\n";
+    let upload = |token: &str, into: &'static str| {
+        let (ct, body) = multipart("patrol.csv", csv.as_bytes(), &[("into", into)]);
+        Request::builder()
+            .method("POST")
+            .uri("/api/imports")
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", ct)
+            .body(Body::from(body))
+            .expect("req")
+    };
+    let bad = app.send(upload(&keeper, "sewage-pipes")).await;
+    assert_eq!(
+        (bad.status, bad.error_code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_value")
+    );
+    let not_theirs = app.send(upload(&farmland, "unused-land-patrols")).await;
+    assert_eq!(not_theirs.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("unused_land_patrols").await, 0);
+    let res = app.send(upload(&keeper, "unused-land-patrols")).await;
+    assert_eq!(res.status, StatusCode::ACCEPTED, "{}", res.text);
+    let job = poll(&app, res.body["href"].as_str().expect("href")).await;
+    assert_eq!(job["status"], "committed", "{job}");
+    assert_eq!(job["report"]["counts"]["written"], 1);
+    let patroller: String = sqlx::query_scalar("SELECT patroller FROM unused_land_patrols")
+        .fetch_one(&app.pool)
+        .await
+        .expect("row");
+    assert_eq!(patroller, "王五");
 }
 
 #[tokio::test]

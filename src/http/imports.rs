@@ -235,7 +235,14 @@ async fn list(State(state): State<AppState>) -> ApiResult<Json<Value>> {
     ))
 }
 
-/// The upload page: a form, a progress bar polled from the job, and the report.
-async fn page() -> Html<&'static str> {
-    Html(include_str!("imports.html"))
+/// The upload page: a form, a progress bar polled from the job, and the report. What the
+/// rows are — parcels or a ledger with a geometry — is chosen from the ledgers the service
+/// has, named as their OGC collections are.
+async fn page() -> Html<String> {
+    let mut options = String::from(r#"<option value="parcels">地块 Parcels</option>"#);
+    for l in Ledger::ALL {
+        let title = crate::http::ogc::find(l.slug()).map_or(l.slug(), |c| c.title);
+        options.push_str(&format!(r#"<option value="{}">{title}</option>"#, l.slug()));
+    }
+    Html(include_str!("imports.html").replace("<!-- registers -->", &options))
 }
