@@ -1037,6 +1037,43 @@ async function main() {
       return summary.replace(/\s+/g, ' ').trim();
     });
 
+    // 7h. The export box: its link carries the map's filter (and, on request, the view's
+    // bounds); the file it names holds what the list counts.
+    await step('export link follows the filter and the view', page, async () => {
+      await page.click('#exports summary');
+      const before = await listState(page);
+      const town = listed.properties.town;
+      await page.selectOption('#filters select[name=town]', town);
+      const after = await waitListLoaded(page, before.matched);
+      await page.selectOption('#exports select[name=format]', 'geojson');
+      await page.selectOption('#exports select[name=crs]', 'EPSG:4548');
+      const href = await page.getAttribute('[data-testid=export-link]', 'href');
+      const q = new URL(href, BASE).searchParams;
+      const cql = await page.textContent('#filters [data-cql]');
+      assert(q.get('filter') === cql && cql === `town = '${town}'`, `export filter ${q.get('filter')}, map ${cql}`);
+      assert(q.get('format') === 'geojson' && q.get('crs') === 'EPSG:4548' && !q.has('bbox'), `export link ${href}`);
+      const res = await fetch(new URL(href, BASE));
+      assert(res.ok, `export HTTP ${res.status}`);
+      const fc = await res.json();
+      assert(fc.features.length === Number(after.matched), `exported ${fc.features.length}, the list ${after.matched}`);
+      assert(fc.features.every((f) => f.properties.town === town), 'a parcel of another town was exported');
+      const [x, y] = fc.features[0].geometry.coordinates[0][0][0];
+      assert(x > 300000 && x < 500000 && y > 4300000 && y < 4500000, `not CM 117°E metres: ${x}, ${y}`);
+      // Only the current view: the bounds join the link.
+      await page.check('#exports input[name=view]');
+      const viewHref = await page.getAttribute('[data-testid=export-link]', 'href');
+      const bbox = new URL(viewHref, BASE).searchParams.get('bbox')?.split(',').map(Number);
+      const shown = await page.evaluate(() => window.__map.getBounds().toArray().flat());
+      assert(bbox?.length === 4 && bbox.every((v, i) => Math.abs(v - shown[i]) < 1e-5), `bbox ${bbox} for the view ${shown}`);
+      const importHref = await page.getAttribute('[data-testid=import-link]', 'href');
+      assert(importHref === '/imports', `import link ${importHref}`);
+      await snap(page, 'export box with the filter and the view');
+      await page.uncheck('#exports input[name=view]');
+      await page.click('#filters [data-act=clear]');
+      await waitListLoaded(page, after.matched);
+      return `${fc.features.length} parcels of ${town} in EPSG:4548; view bbox ${bbox.map((v) => v.toFixed(3)).join(',')}`;
+    });
+
     // 7b. The page's code lists (mirrored in web/src/vocab.js for the first paint and the
     // English names) say what the service says.
     await step('code lists agree with the service', page, async () => {

@@ -5,6 +5,7 @@ import './style.css';
 import { applyStatic, getLang, onLangChange, setLang, t } from './i18n.js';
 import * as api from './api.js';
 import { createFilters, FILTER_KEYS, toCql } from './filters.js';
+import { createExport } from './download.js';
 import { createLayerPanel } from './layers.js';
 import { createList } from './list.js';
 import { bboxOf, createMap, flyToGeometry, refreshParcels, setGroupVisible, setParcelFilter, setSelected } from './map.js';
@@ -106,6 +107,7 @@ function applyFilter() {
   setParcelFilter(map, cql);
   writeHash();
   renderCodeBox();
+  exporter.update();
   return list.load(cql);
 }
 function renderCodeBox() {
@@ -123,6 +125,13 @@ $('#codefilter').addEventListener('click', (e) => {
 });
 
 const filters = createFilters($('#filters'), initial, () => applyFilter());
+// The export box takes the same filter (the dashboard's codes included) and, on request,
+// the view's bounds.
+const exporter = createExport($('#exports'), {
+  cql: currentCql,
+  bounds: () => map.getBounds().toArray().flat(),
+});
+map.on('moveend', () => exporter.viewOnly() && exporter.update());
 onLangChange(renderCodeBox);
 
 createSearch($('#search'), {
