@@ -1,7 +1,7 @@
 //! The staging of an import: the tables parsed rows are copied into (named for the import,
 //! dropped before it commits) and the COPY text the rows travel as.
 
-use std::fmt::Write as _;
+use std::io::Write as _;
 
 use geozero::{CoordDimensions, ToWkb};
 use sqlx::postgres::PgCopyIn;
@@ -84,29 +84,36 @@ pub async fn drop_stage(conn: &mut PgConnection, stage: &Stage) -> Result<(), sq
     Ok(())
 }
 
-/// COPY text escaping: backslash, tab, newline and carriage return.
-fn field(out: &mut String, v: Option<&str>) {
+/// COPY text escaping: backslash, tab, newline and carriage return. Byte-wise: the four
+/// are ASCII, and no byte of a multi-byte UTF-8 character is ASCII.
+fn field(out: &mut Vec<u8>, v: Option<&str>) {
     match v {
-        None => out.push_str("\\N"),
-        Some(s) if !s.contains(['\\', '\t', '\n', '\r']) => out.push_str(s),
+        None => out.extend_from_slice(b"\\N"),
+        Some(s)
+            if !s
+                .bytes()
+                .any(|b| matches!(b, b'\\' | b'\t' | b'\n' | b'\r')) =>
+        {
+            out.extend_from_slice(s.as_bytes())
+        }
         Some(s) => {
-            for c in s.chars() {
-                match c {
-                    '\\' => out.push_str("\\\\"),
-                    '\t' => out.push_str("\\t"),
-                    '\n' => out.push_str("\\n"),
-                    '\r' => out.push_str("\\r"),
-                    c => out.push(c),
+            for &b in s.as_bytes() {
+                match b {
+                    b'\\' => out.extend_from_slice(b"\\\\"),
+                    b'\t' => out.extend_from_slice(b"\\t"),
+                    b'\n' => out.extend_from_slice(b"\\n"),
+                    b'\r' => out.extend_from_slice(b"\\r"),
+                    b => out.push(b),
                 }
             }
         }
     }
-    out.push('\t');
+    out.push(b'\t');
 }
 
 /// A boundary as hex EWKB (SRID 4490), which the server reads without parsing decimals
 /// (a double's bits go through unchanged, so nothing is lost).
-fn ewkb_hex(out: &mut String, b: &Boundary) -> Result<(), sqlx::Error> {
+fn ewkb_hex(out: &mut Vec<u8>, b: &Boundary) -> Result<(), sqlx::Error> {
     let geom = geo::Geometry::MultiPolygon(b.as_geo().clone());
     let wkb = geom
         .to_ewkb(CoordDimensions::xy(), Some(4490))
@@ -114,8 +121,8 @@ fn ewkb_hex(out: &mut String, b: &Boundary) -> Result<(), sqlx::Error> {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.reserve(wkb.len() * 2);
     for b in wkb {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 15)]));
+        out.push(HEX[usize::from(b >> 4)]);
+        out.push(HEX[usize::from(b & 15)]);
     }
     Ok(())
 }
@@ -136,7 +143,7 @@ pub async fn copy_into_stage<'c>(
 
 /// A batch of rows as COPY text for [`copy_into_stage`].
 pub fn copy_text(rows: &[Staged]) -> Result<Vec<u8>, sqlx::Error> {
-    let mut buf = String::with_capacity(rows.len() * 512);
+    let mut buf = Vec::with_capacity(rows.len() * 512);
     for r in rows {
         let a = &r.parcel.attributes;
         let _ = write!(buf, "{}\t", r.idx);
@@ -159,10 +166,27 @@ pub fn copy_text(rows: &[Staged]) -> Result<Vec<u8>, sqlx::Error> {
             Some(v) => {
                 let _ = write!(buf, "{v}\t");
             }
-            None => buf.push_str("\\N\t"),
+            None => buf.extend_from_slice(b"\\N\t"),
         }
         ewkb_hex(&mut buf, &r.boundary)?;
-        buf.push('\n');
+        buf.push(b'\n');
     }
-    Ok(buf.into_bytes())
+    Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field;
+
+    #[test]
+    fn copy_fields_escape_the_four_bytes_copy_reads_and_nothing_else() {
+        let mut out = Vec::new();
+        field(&mut out, Some("永定镇 1号"));
+        field(&mut out, Some("a\\b\tc\nd\re"));
+        field(&mut out, None);
+        assert_eq!(
+            String::from_utf8(out).expect("utf-8"),
+            "永定镇 1号\ta\\\\b\\tc\\nd\\re\t\\N\t"
+        );
+    }
 }

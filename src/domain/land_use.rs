@@ -1,6 +1,9 @@
 //! Land-use codes of the national classification 国土空间调查、规划、用途管制用地用海分类指南,
 //! and the GB 36600-2018 class each one implies.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use serde::{Serialize, Serializer};
 
 /// GB 36600-2018 land-use class: which column of screening and intervention values applies.
@@ -86,13 +89,14 @@ pub const LAND_USES: &[LandUseInfo] = uses![
     "15" "特殊用地", "16" "留白用地", "17" "陆地水域", "23" "其他土地",
 ];
 
+/// The classification by code: a district-wide import parses two uses per row.
+static BY_CODE: LazyLock<HashMap<&'static str, &'static LandUseInfo>> =
+    LazyLock::new(|| LAND_USES.iter().map(|u| (u.code, u)).collect());
+
 impl LandUse {
     /// Parses a code; `None` when it is not in the classification.
     pub fn parse(code: &str) -> Option<Self> {
-        LAND_USES
-            .iter()
-            .find(|u| u.code == code.trim())
-            .map(LandUse)
+        BY_CODE.get(code.trim()).copied().map(LandUse)
     }
 
     pub fn code(self) -> &'static str {
@@ -158,6 +162,18 @@ impl Serialize for LandUse {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_code_names_one_use_and_parses_to_it() {
+        assert_eq!(BY_CODE.len(), LAND_USES.len(), "a code is listed twice");
+        for u in LAND_USES {
+            assert_eq!(
+                LandUse::parse(&format!(" {} ", u.code)).map(LandUse::code),
+                Some(u.code)
+            );
+        }
+        assert!(LandUse::parse("9999").is_none());
+    }
 
     fn class(code: &str) -> Gb36600Class {
         LandUse::parse(code).expect("known code").gb36600_class()

@@ -15,6 +15,7 @@ pub(super) fn read(
     info: &LayerInfo,
     cols: &CornerColumns,
     swap_axes: bool,
+    wanted: Option<&[bool]>,
     mut each: impl FnMut(Row) -> bool,
 ) -> Result<(), ReadError> {
     let idx = |c: &str| column(info, c);
@@ -46,7 +47,7 @@ pub(super) fn read(
         let ring = ri.and_then(num).unwrap_or(1.0);
         first_cells
             .entry(code.clone())
-            .or_insert_with(|| cells_of(&f, info));
+            .or_insert_with(|| cells_of(&f, info, wanted));
         let (x, y) = if swap_axes { (y, x) } else { (x, y) };
         corners.push(Corner {
             code,

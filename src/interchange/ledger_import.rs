@@ -58,7 +58,7 @@ pub(super) async fn run(
                 .map_err(|e| ImportError::Crs(NoFit(format!("PROJ: {e}"))))?;
             let today = crate::clock::today();
             let mut out = Vec::new();
-            source.read(&info, detection.swap_axes, |row| {
+            source.read(&info, detection.swap_axes, None, |row| {
                 let mut props = Map::new();
                 for (member, col) in &columns {
                     let cell = info

@@ -1,6 +1,8 @@
 //! The parcel import's reader thread: each row mapped onto the register and parsed by
 //! the register's own parsers, sent on in batches to be copied into the staging table.
 
+use std::collections::HashMap;
+
 use super::import::{ImportError, BATCH};
 use super::read::{self, Row, Source};
 use crate::db::imports::Staged;
@@ -34,9 +36,22 @@ pub(super) fn read_rows(
     let mut batch = Vec::with_capacity(BATCH);
     let mut codes = Vec::with_capacity(BATCH);
     let mut closed = false;
-    source.read(info, detection.swap_axes, |row| {
+    // Each column's position, found once; only the mapped columns' cells are read.
+    let positions: HashMap<&str, usize> = info
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.as_str(), i))
+        .collect();
+    let mut wanted = vec![false; info.columns.len()];
+    for c in mapping.0.values() {
+        if let Some(&i) = positions.get(c.as_str()) {
+            wanted[i] = true;
+        }
+    }
+    source.read(info, detection.swap_axes, Some(&wanted), |row| {
         let idx = row.index;
-        match parse_row(row, info, mapping, &to_cgcs, &limits) {
+        match parse_row(row, &positions, mapping, &to_cgcs, &limits) {
             Ok(staged) => {
                 codes.push((staged.idx, staged.parcel.code.as_str().to_owned()));
                 batch.push(staged);
@@ -81,16 +96,16 @@ const PLACEHOLDER_TOWN: &str = "110109001";
 
 fn parse_row(
     row: Row,
-    info: &read::LayerInfo,
+    positions: &HashMap<&str, usize>,
     mapping: &Mapping,
     to_cgcs: &ToCgcs2000,
     limits: &Limits,
 ) -> Result<Staged, (Option<String>, Vec<Problem>)> {
     let cell = |col: &str| {
-        info.columns
-            .iter()
-            .position(|c| c == col)
-            .and_then(|i| row.cells.get(i).cloned().flatten())
+        positions
+            .get(col)
+            .and_then(|&i| row.cells.get(i))
+            .and_then(Option::as_ref)
     };
     let mut problems = Vec::new();
     let mapped = row::apply(mapping, cell).map_err(|e| (None, vec![Problem::from_field(e)]))?;

@@ -310,10 +310,14 @@ impl Source {
     /// Reads every row of a layer in file order, calling `each` (which may stop the
     /// read by returning false). A GDAL failure on the way (a file cut off half-way)
     /// is an error: no partial read passes for a whole one.
+    /// `wanted` names the columns whose cells are read (by position); `None` reads every
+    /// one. A cell not wanted is `None`: a district-wide file is read faster without the
+    /// strings of columns nothing maps.
     pub fn read(
         &self,
         info: &LayerInfo,
         swap_axes: bool,
+        wanted: Option<&[bool]>,
         mut each: impl FnMut(Row) -> bool,
     ) -> Result<(), ReadError> {
         let ds = self.dataset()?;
@@ -324,7 +328,7 @@ impl Source {
                 let mut index = 0usize;
                 for f in layer.features() {
                     index += 1;
-                    let cells = cells_of(&f, info);
+                    let cells = cells_of(&f, info, wanted);
                     let geometry = match f.geometry() {
                         None => Err(FieldError::new(
                             "geometry",
@@ -350,11 +354,13 @@ impl Source {
                 }
                 Ok(())
             }
-            Shape::Corners(cols) => corner_rows::read(&mut layer, info, cols, swap_axes, each),
+            Shape::Corners(cols) => {
+                corner_rows::read(&mut layer, info, cols, swap_axes, wanted, each)
+            }
             Shape::Points { x, y } => {
                 let (xi, yi) = (column(info, x), column(info, y));
                 for (n, f) in layer.features().enumerate() {
-                    let cells = cells_of(&f, info);
+                    let cells = cells_of(&f, info, wanted);
                     let num = |i: usize| f.field_as_double(i).ok().flatten();
                     let geometry = match (num(xi), num(yi)) {
                         (Some(a), Some(b)) => {
@@ -405,10 +411,18 @@ impl Source {
     }
 }
 
-/// A feature's attribute cells, in the layer's column order.
-pub(super) fn cells_of(f: &gdal::vector::Feature<'_>, info: &LayerInfo) -> Vec<Option<Cell>> {
+/// A feature's attribute cells, in the layer's column order; `None` where not wanted.
+pub(super) fn cells_of(
+    f: &gdal::vector::Feature<'_>,
+    info: &LayerInfo,
+    wanted: Option<&[bool]>,
+) -> Vec<Option<Cell>> {
     (0..info.columns.len())
-        .map(|i| f.field(i).ok().flatten().and_then(cell))
+        .map(|i| {
+            let read = wanted.is_none_or(|w| w.get(i).copied().unwrap_or(false));
+            read.then(|| f.field(i).ok().flatten().and_then(cell))
+                .flatten()
+        })
         .collect()
 }
 

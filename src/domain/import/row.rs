@@ -2,6 +2,10 @@
 //! properties — towns and uses by name become codes, Chinese risk and land-right words the
 //! API's values, areas in m², 亩 or hectares become m².
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use serde_json::{Map, Value};
 
 use super::mapping::{Mapping, Member};
@@ -17,11 +21,13 @@ pub enum Cell {
 }
 
 impl Cell {
-    fn text(&self) -> String {
+    fn text(&self) -> Cow<'_, str> {
         match self {
-            Cell::Text(s) => s.trim().to_owned(),
-            Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
-            Cell::Number(n) => n.to_string(),
+            Cell::Text(s) => Cow::Borrowed(s.trim()),
+            Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
+                Cow::Owned(format!("{}", *n as i64))
+            }
+            Cell::Number(n) => Cow::Owned(n.to_string()),
         }
     }
 
@@ -49,7 +55,10 @@ const M2_PER_MU: f64 = 10_000.0 / 15.0;
 /// Applies the mapping to one row: names of towns and uses become codes, Chinese risk
 /// and land-right words become the API's values; unknown values are left for the
 /// parser to reject by name.
-pub fn apply(mapping: &Mapping, cell: impl Fn(&str) -> Option<Cell>) -> Result<Mapped, FieldError> {
+pub fn apply<'c>(
+    mapping: &Mapping,
+    cell: impl Fn(&str) -> Option<&'c Cell>,
+) -> Result<Mapped, FieldError> {
     let get = |m: Member| {
         mapping
             .column(m)
@@ -66,13 +75,13 @@ pub fn apply(mapping: &Mapping, cell: impl Fn(&str) -> Option<Cell>) -> Result<M
         Member::ResponsibleParty,
     ] {
         if let Some(v) = get(m) {
-            props.insert(m.key().to_owned(), Value::String(v));
+            props.insert(m.key().to_owned(), Value::String(v.into_owned()));
         }
     }
     // A corner table or a bare boundary file has codes but no names: the code stands in.
     if mapping.column(Member::Name).is_none() {
         if let Some(code) = get(Member::Code) {
-            props.insert("name".into(), Value::String(code));
+            props.insert("name".into(), Value::String(code.into_owned()));
         }
     }
     let town = get(Member::Town).map(|t| town_code(&t));
@@ -124,29 +133,50 @@ pub fn apply(mapping: &Mapping, cell: impl Fn(&str) -> Option<Cell>) -> Result<M
     })
 }
 
-/// A town's code from its code, its Chinese name (with or without 镇/街道) or English name.
-fn town_code(v: &str) -> String {
-    fn bare(s: &str) -> &str {
-        s.trim_end_matches("街道").trim_end_matches('镇')
-    }
-    let bare_v = bare(v);
+/// Strips a town name's 街道/镇: 永定镇 and 永定 name the same town.
+fn bare(s: &str) -> &str {
+    s.trim_end_matches("街道").trim_end_matches('镇')
+}
+
+/// Towns by code, Chinese name (with and without 镇/街道) and lower-case English name,
+/// looked up once per row of a district-wide file.
+static TOWN_BY_NAME: LazyLock<HashMap<String, &'static str>> = LazyLock::new(|| {
     TOWNS
         .iter()
-        .find(|t| {
-            t.code == v
-                || t.name_zh == v
-                || bare(t.name_zh) == bare_v
-                || t.name_en.eq_ignore_ascii_case(v)
+        .rev() // the first town a name fits wins, as in a search in order
+        .flat_map(|t| {
+            [
+                (t.code.to_owned(), t.code),
+                (t.name_zh.to_owned(), t.code),
+                (bare(t.name_zh).to_owned(), t.code),
+                (t.name_en.to_ascii_lowercase(), t.code),
+            ]
         })
-        .map_or_else(|| v.to_owned(), |t| t.code.to_owned())
+        .collect()
+});
+
+/// Land uses by code and Chinese name.
+static LAND_USE_BY_NAME: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
+    LAND_USES
+        .iter()
+        .rev()
+        .flat_map(|u| [(u.code, u.code), (u.name_zh, u.code)])
+        .collect()
+});
+
+/// A town's code from its code, its Chinese name (with or without 镇/街道) or English name.
+fn town_code(v: &str) -> String {
+    TOWN_BY_NAME
+        .get(v)
+        .or_else(|| TOWN_BY_NAME.get(bare(v)))
+        .or_else(|| TOWN_BY_NAME.get(&v.to_ascii_lowercase()))
+        .map_or(v, |c| c)
+        .to_owned()
 }
 
 /// A land-use code from its code or its Chinese name.
 fn land_use_code(v: &str) -> String {
-    LAND_USES
-        .iter()
-        .find(|u| u.code == v || u.name_zh == v)
-        .map_or_else(|| v.to_owned(), |u| u.code.to_owned())
+    LAND_USE_BY_NAME.get(v).map_or(v, |c| c).to_owned()
 }
 
 fn risk(v: &str) -> String {
@@ -187,14 +217,20 @@ mod tests {
             "风险等级",
             "面积（亩）",
         ]));
+        let named = [
+            ("地块编码", Cell::Text(" MTG-1 ".into())),
+            ("所属镇街", Cell::Text("永定".into())),
+            ("规划用途", Cell::Text("城镇住宅用地".into())),
+            ("风险等级", Cell::Text("高".into())),
+        ];
+        let area = Cell::Number(1.5);
         let row = |k: &str| {
-            Some(match k {
-                "地块编码" => Cell::Text(" MTG-1 ".into()),
-                "所属镇街" => Cell::Text("永定".into()),
-                "规划用途" => Cell::Text("城镇住宅用地".into()),
-                "风险等级" => Cell::Text("高".into()),
-                _ => Cell::Number(1.5),
-            })
+            Some(
+                named
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map_or(&area, |(_, c)| c),
+            )
         };
         let got = apply(&m, row).expect("apply");
         assert_eq!(got.properties["code"], "MTG-1");
@@ -206,25 +242,39 @@ mod tests {
     }
 
     #[test]
+    fn towns_and_uses_are_found_by_code_and_by_name_and_unknown_ones_left_as_they_are() {
+        let yongding = TOWNS
+            .iter()
+            .find(|t| t.name_zh == "永定镇")
+            .expect("永定镇");
+        for v in [
+            yongding.code,
+            "永定镇",
+            "永定",
+            yongding.name_en,
+            &yongding.name_en.to_uppercase(),
+        ] {
+            assert_eq!(town_code(v), yongding.code, "{v}");
+        }
+        assert_eq!(town_code("大峪"), town_code("大峪街道"));
+        assert_eq!(town_code("火星镇"), "火星镇");
+        assert_eq!(land_use_code("城镇住宅用地"), "0701");
+        assert_eq!(land_use_code("0701"), "0701");
+        assert_eq!(land_use_code("月球基地"), "月球基地");
+    }
+
+    #[test]
     fn a_row_without_town_says_so_and_bad_areas_are_errors() {
         let m = Mapping::guess(&cols(&["code", "area"]));
-        let got = apply(&m, |k| {
-            Some(if k == "code" {
-                Cell::Text("A".into())
-            } else {
-                Cell::Text("".into())
-            })
-        })
-        .expect("apply");
+        let (code, blank, big) = (
+            Cell::Text("A".into()),
+            Cell::Text("".into()),
+            Cell::Text("大".into()),
+        );
+        let got = apply(&m, |k| Some(if k == "code" { &code } else { &blank })).expect("apply");
         assert!(got.town_missing);
         assert_eq!(got.stated_area_m2, None);
-        let err = apply(&m, |k| {
-            Some(if k == "code" {
-                Cell::Text("A".into())
-            } else {
-                Cell::Text("大".into())
-            })
-        });
+        let err = apply(&m, |k| Some(if k == "code" { &code } else { &big }));
         assert_eq!(err.map_err(|e| e.code), Err("invalid_value"));
     }
 }
