@@ -673,6 +673,18 @@ async fn export_then_import_gives_the_same_parcels_in_every_format() {
     }
 }
 
+/// `POST /api/imports` of a file with form fields, as `token`'s user.
+fn upload(token: &str, file_name: &str, bytes: &[u8], fields: &[(&str, &str)]) -> Request<Body> {
+    let (ct, body) = multipart(file_name, bytes, fields);
+    Request::builder()
+        .method("POST")
+        .uri("/api/imports")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", ct)
+        .body(Body::from(body))
+        .expect("req")
+}
+
 fn multipart(file_name: &str, bytes: &[u8], fields: &[(&str, &str)]) -> (String, Vec<u8>) {
     let b = "soilregimportboundary";
     let mut body = Vec::new();
@@ -699,16 +711,7 @@ async fn the_api_runs_an_import_as_a_job_and_saves_the_mapping_per_source() {
     let path = dir.path("f.geojson");
     write_geojson(&path, &features);
     let bytes = std::fs::read(&path).expect("file");
-    let post = |token: &str, fields: &[(&str, &str)]| {
-        let (ct, body) = multipart("f.geojson", &bytes, fields);
-        Request::builder()
-            .method("POST")
-            .uri("/api/imports")
-            .header("authorization", format!("Bearer {token}"))
-            .header("content-type", ct)
-            .body(Body::from(body))
-            .expect("req")
-    };
+    let post = |token: &str, fields: &[(&str, &str)]| upload(token, "f.geojson", &bytes, fields);
     assert_eq!(
         app.send(post(&viewer, &[])).await.status,
         StatusCode::FORBIDDEN
@@ -718,15 +721,7 @@ async fn the_api_runs_an_import_as_a_job_and_saves_the_mapping_per_source() {
         (bad.status, bad.error_code()),
         (StatusCode::UNPROCESSABLE_ENTITY, "invalid_value")
     );
-    let (ct, body) = multipart("f.exe", &bytes, &[]);
-    let exe = Request::builder()
-        .method("POST")
-        .uri("/api/imports")
-        .header("authorization", format!("Bearer {editor}"))
-        .header("content-type", ct)
-        .body(Body::from(body))
-        .expect("req");
-    let res = app.send(exe).await;
+    let res = app.send(upload(&editor, "f.exe", &bytes, &[])).await;
     assert_eq!(
         (res.status, res.error_code()),
         (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_file_type")
@@ -952,25 +947,18 @@ async fn an_upload_into_a_ledger_needs_its_keepers_and_fills_it() {
     let keeper = app.token("110109004", Role::Editor).await;
     let farmland = app.token("agri", Role::Editor).await;
     let csv = "patrolled_on,patroller,town,finding,经度,纬度\n2023-05-10,王五,110109004,发现倾倒,116.0,39.95\n";
-    let upload = |token: &str, into: &'static str| {
-        let (ct, body) = multipart("patrol.csv", csv.as_bytes(), &[("into", into)]);
-        Request::builder()
-            .method("POST")
-            .uri("/api/imports")
-            .header("authorization", format!("Bearer {token}"))
-            .header("content-type", ct)
-            .body(Body::from(body))
-            .expect("req")
+    let into = |token: &str, ledger: &str| {
+        upload(token, "patrol.csv", csv.as_bytes(), &[("into", ledger)])
     };
-    let bad = app.send(upload(&keeper, "sewage-pipes")).await;
+    let bad = app.send(into(&keeper, "sewage-pipes")).await;
     assert_eq!(
         (bad.status, bad.error_code()),
         (StatusCode::UNPROCESSABLE_ENTITY, "invalid_value")
     );
-    let not_theirs = app.send(upload(&farmland, "unused-land-patrols")).await;
+    let not_theirs = app.send(into(&farmland, "unused-land-patrols")).await;
     assert_eq!(not_theirs.status, StatusCode::FORBIDDEN);
     assert_eq!(app.count("unused_land_patrols").await, 0);
-    let res = app.send(upload(&keeper, "unused-land-patrols")).await;
+    let res = app.send(into(&keeper, "unused-land-patrols")).await;
     assert_eq!(res.status, StatusCode::ACCEPTED, "{}", res.text);
     let job = poll(&app, res.body["href"].as_str().expect("href")).await;
     assert_eq!(job["status"], "committed", "{job}");
