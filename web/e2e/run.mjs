@@ -1030,6 +1030,15 @@ async function main() {
       assert(status.includes('完成 done 2 / 2'), `status: ${status}`);
       const rejected = await page.textContent('tr.rejected');
       assert(rejected.includes('unknown_town'), `rejected row: ${rejected}`);
+      // The report as CSV, for the surveyor: a line per problem, with a BOM for Excel.
+      const csv = await page.evaluate(async () => {
+        const href = document.querySelector('[data-testid=report-csv]').href;
+        return new TextDecoder('utf-8', { ignoreBOM: true }).decode(await (await fetch(href)).arrayBuffer());
+      });
+      const lines = csv.replace(/^\ufeff/, '').trim().split('\r\n');
+      assert(csv.startsWith('\ufeff') && lines[0] === 'feature,code,outcome,problem,reason,message,repair,x,y', `CSV head: ${lines[0]}`);
+      assert(lines.some((l) => l.startsWith('2,E2E-IMP-2,rejected,invalid_attribute,unknown_town,')), `CSV lines: ${lines.join(' | ')}`);
+      assert(lines.some((l) => l.startsWith('1,E2E-IMP-1,new,')), `CSV lines: ${lines.join(' | ')}`);
       const stored = await fetch(`${BASE}/api/parcels/E2E-IMP-1`);
       assert(stored.status === 404, `the dry run stored E2E-IMP-1 (HTTP ${stored.status})`);
       await page.goto(BASE);
