@@ -111,6 +111,12 @@ async function step(name, page, fn) {
     detail = e.message.split('\n')[0];
   }
   const file = await snap(page, name);
+  // A step that failed on another page (the import page) leaves the next steps on the map,
+  // where they start: one failure, not a cascade of timeouts.
+  if (!ok && new URL(page.url()).pathname !== '/') {
+    await page.goto(BASE).catch(() => {});
+    await page.waitForSelector('#list li[data-code]', { timeout: WAIT }).catch(() => {});
+  }
   results.push({ name, ok, detail, ms: Date.now() - started, screenshot: file });
   console.log(`${ok ? 'PASS' : 'FAIL'}  ${name}  (${Date.now() - started} ms)${detail ? `  — ${detail}` : ''}`);
   return ok;
