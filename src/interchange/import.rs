@@ -17,7 +17,7 @@ use super::read::{self, ReadError, Source};
 use crate::db::import_jobs::{self as jobs, Status};
 use crate::db::imports::{self as db, Tolerances};
 use crate::domain::import::mapping::{Mapping, Member};
-use crate::domain::import::report::{FeatureReport, Outcome, Report};
+use crate::domain::import::report::{self, FeatureReport, Outcome, Report};
 use crate::domain::parcel::FieldError;
 use crate::gis::box_pairs;
 use crate::gis::crs::Crs;
@@ -98,8 +98,6 @@ pub enum ImportError {
     Interrupted(String),
 }
 
-/// Most feature lines a report lists when nothing is wrong with them.
-const LIST_ALL_UP_TO: usize = 1000;
 /// Most pairs of features with meeting boxes an import checks for overlaps (160 MB of
 /// pairs; a district of 1,000,000 adjacent parcels has about 4,000,000).
 const MAX_PAIRS: usize = 20_000_000;
@@ -200,16 +198,15 @@ impl Opened {
         &self,
         file_name: &str,
         mapping: std::collections::BTreeMap<String, String>,
-        mut lines: Vec<FeatureReport>,
+        lines: Vec<FeatureReport>,
         written: usize,
         committed: bool,
     ) -> Report {
-        lines.sort_by_key(|l| l.feature);
         let mut counts = Report::count(&lines);
         counts.written = written;
-        if lines.len() > LIST_ALL_UP_TO {
-            lines.retain(|l| !l.problems.is_empty());
-        }
+        let problems = report::problem_counts(&lines);
+        let (features, truncated) =
+            report::listed(lines, report::LIST_ALL_UP_TO, report::LIST_PROBLEMS_UP_TO);
         Report {
             file: file_name.to_owned(),
             format: self.source.format.driver().to_owned(),
@@ -225,7 +222,9 @@ impl Opened {
             mapping,
             counts,
             committed,
-            features: lines,
+            problems,
+            features,
+            truncated,
         }
     }
 }

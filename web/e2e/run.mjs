@@ -1034,6 +1034,8 @@ async function main() {
       // the phase's own count: at the end, every feature gone through
       const status = await page.textContent('#status');
       assert(status.includes('完成 done 2 / 2'), `status: ${status}`);
+      const counted = await page.textContent('[data-testid=problem-counts]');
+      assert(counted.includes('invalid_attribute (unknown_town) × 1'), `problem counts: ${counted}`);
       const rejected = await page.textContent('tr.rejected');
       assert(rejected.includes('unknown_town'), `rejected row: ${rejected}`);
       // The report as CSV, for the surveyor: a line per problem, with a BOM for Excel.

@@ -6,7 +6,7 @@ use crate::domain::parcel::FieldError;
 use crate::gis::detect::Detection;
 
 /// Why a feature cannot go in as it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProblemKind {
     /// A member is missing or its value is not valid (the code names which).
@@ -137,8 +137,71 @@ pub struct Report {
     /// Whether anything was written: false for a dry run, or when an all-or-nothing
     /// import found a rejected feature.
     pub committed: bool,
-    /// Features with problems (and every feature, up to a limit, for small files).
+    /// Every problem found, counted by kind and the parser's code: the whole file, also
+    /// when `features` lists only part of it.
+    pub problems: Vec<ProblemCount>,
+    /// Features with problems (and every feature, up to a limit, for small files), in file
+    /// order; at most [`LIST_PROBLEMS_UP_TO`] of them.
     pub features: Vec<FeatureReport>,
+    /// `features` stops short of the features with problems (see `problems` for all).
+    pub truncated: bool,
+}
+
+/// One kind of problem and how many times the file has it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProblemCount {
+    pub kind: ProblemKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'static str>,
+    pub count: usize,
+}
+
+/// Most feature lines a report lists when nothing is wrong with them.
+pub const LIST_ALL_UP_TO: usize = 1000;
+/// Most features with problems a report lists: a file whose town column holds names the
+/// district does not know has a problem on every row, and a million lines would fill the
+/// job's row and hang the page. The counts by kind still cover every row.
+pub const LIST_PROBLEMS_UP_TO: usize = 10_000;
+
+/// The lines a report lists, in file order — every one of a small file, else those with
+/// problems, at most `problems_up_to` — and whether any with problems were left out.
+pub fn listed(
+    mut lines: Vec<FeatureReport>,
+    all_up_to: usize,
+    problems_up_to: usize,
+) -> (Vec<FeatureReport>, bool) {
+    lines.sort_by_key(|l| l.feature);
+    if lines.len() > all_up_to {
+        lines.retain(|l| !l.problems.is_empty());
+    }
+    let truncated = lines.iter().filter(|l| !l.problems.is_empty()).count() > problems_up_to;
+    if truncated {
+        let mut with_problems = 0;
+        lines.retain(|l| {
+            with_problems += usize::from(!l.problems.is_empty());
+            with_problems <= problems_up_to || l.problems.is_empty()
+        });
+        // a small file's clean lines after the cut would read as the file's end
+        if let Some(last) = lines.iter().rposition(|l| !l.problems.is_empty()) {
+            lines.truncate(last + 1);
+        }
+    }
+    (lines, truncated)
+}
+
+/// Every problem of the lines, counted by kind and code, the most frequent first.
+pub fn problem_counts(lines: &[FeatureReport]) -> Vec<ProblemCount> {
+    let mut counts: std::collections::HashMap<(ProblemKind, Option<&'static str>), usize> =
+        std::collections::HashMap::new();
+    for p in lines.iter().flat_map(|l| &l.problems) {
+        *counts.entry((p.kind, p.code)).or_default() += 1;
+    }
+    let mut out: Vec<ProblemCount> = counts
+        .into_iter()
+        .map(|((kind, code), count)| ProblemCount { kind, code, count })
+        .collect();
+    out.sort_by(|a, b| (b.count, a.kind, a.code).cmp(&(a.count, b.kind, b.code)));
+    out
 }
 
 impl Report {
@@ -156,5 +219,71 @@ impl Report {
             }
         }
         c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(feature: usize, problems: usize) -> FeatureReport {
+        FeatureReport {
+            feature,
+            code: None,
+            outcome: if problems > 0 {
+                Outcome::Rejected
+            } else {
+                Outcome::New
+            },
+            problems: (0..problems)
+                .map(|i| Problem {
+                    code: Some(if i == 0 {
+                        "unknown_town"
+                    } else {
+                        "unknown_land_use"
+                    }),
+                    ..Problem::new(ProblemKind::InvalidAttribute, "x")
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_small_file_lists_every_line_and_a_big_one_its_problems_up_to_the_cap() {
+        let small = vec![line(3, 0), line(1, 1), line(2, 0)];
+        let (got, cut) = listed(small, 10, 10);
+        let order: Vec<usize> = got.iter().map(|l| l.feature).collect();
+        assert_eq!((order, cut), (vec![1, 2, 3], false));
+
+        // 20 features, every third with a problem (7 of them); list at most 3.
+        let big: Vec<FeatureReport> = (1..=20).map(|i| line(i, usize::from(i % 3 == 1))).collect();
+        let (got, cut) = listed(big.clone(), 5, 3);
+        let order: Vec<usize> = got.iter().map(|l| l.feature).collect();
+        assert_eq!((order, cut), (vec![1, 4, 7], true));
+        let (got, cut) = listed(big, 5, 7);
+        assert_eq!((got.len(), cut), (7, false));
+    }
+
+    #[test]
+    fn problems_are_counted_by_kind_and_code_over_every_line() {
+        let lines: Vec<FeatureReport> = (1..=5)
+            .map(|i| line(i, if i < 4 { 1 } else { 2 }))
+            .collect();
+        let counts = problem_counts(&lines);
+        assert_eq!(
+            counts,
+            vec![
+                ProblemCount {
+                    kind: ProblemKind::InvalidAttribute,
+                    code: Some("unknown_town"),
+                    count: 5
+                },
+                ProblemCount {
+                    kind: ProblemKind::InvalidAttribute,
+                    code: Some("unknown_land_use"),
+                    count: 2
+                },
+            ]
+        );
     }
 }
