@@ -188,6 +188,16 @@ pub async fn import(pool: &PgPool, limits: Limits, a: ImportArgs) -> Result<bool
         c.written,
         if report.committed { "" } else { ", nothing committed" },
     );
+    // What is wrong, counted over the whole file, most frequent first.
+    for p in &report.problems {
+        let code = p.code.map(|c| format!(" ({c})")).unwrap_or_default();
+        let kind = serde_json::to_value(p.kind).unwrap_or_default();
+        eprintln!(
+            "  {} × {}{code}",
+            p.count,
+            kind.as_str().unwrap_or("problem")
+        );
+    }
     // A failure only when rejected rows kept an import from being written.
     Ok(report.committed || c.rejected == 0 || req.opts.mode == Mode::DryRun)
 }
