@@ -463,6 +463,17 @@ async fn the_ids_drawn_count_the_rows_an_import_writes() {
         assert_eq!(r.counts.written, n);
         assert_eq!(drawn().await.expect("after") - before, n as i64);
     }
+    // With a pool of one connection the write's watch finds none free: the import still
+    // goes through (only its bar stands still).
+    let (_, url) = common::database().await;
+    let one = soilreg::db::connect(&url, 1).await.expect("pool of one");
+    with_district(&one).await;
+    let path = dir.path("c.geojson");
+    write_geojson(&path, &grid_at(2, "c", 39.95));
+    let r = run(&one, &path, &Options::default())
+        .await
+        .expect("import on a pool of one");
+    assert_eq!(r.counts.written, 2);
 }
 
 #[tokio::test]

@@ -340,11 +340,11 @@ pub async fn write(
 /// write's progress, at no cost to it (cutting the write into statements to count them
 /// cost 10–15 % of a district-wide write, the low-zoom cell counts being updated once per
 /// statement).
-pub async fn parcel_ids_drawn(pool: &sqlx::PgPool) -> Result<i64, sqlx::Error> {
+pub async fn parcel_ids_drawn<'e>(conn: impl sqlx::PgExecutor<'e>) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT last_value - CASE WHEN is_called THEN 0 ELSE 1 END FROM parcels_id_seq",
     )
-    .fetch_one(pool)
+    .fetch_one(conn)
     .await
 }
 

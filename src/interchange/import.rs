@@ -375,7 +375,9 @@ async fn run_parcels(
             .filter(|l| matches!(l.outcome, Outcome::Rejected | Outcome::Unchanged))
             .map(|l| l.feature as i32)
             .collect();
-        let before = db::parcel_ids_drawn(pool).await?;
+        // Read on the import's own connection: the watch may find no other free (a pool
+        // of one), and then only the bar stands still.
+        let before = db::parcel_ids_drawn(&mut *tx).await?;
         let watch = watch_ids(pool, before, progress);
         written = tokio::select! {
             w = db::write(&mut tx, &stage, &skip, opts.user) => w? as usize,
