@@ -310,6 +310,7 @@ impl Source {
     /// Reads every row of a layer in file order, calling `each` (which may stop the
     /// read by returning false). A GDAL failure on the way (a file cut off half-way)
     /// is an error: no partial read passes for a whole one.
+    ///
     /// `wanted` names the columns whose cells are read (by position); `None` reads every
     /// one. A cell not wanted is `None`: a district-wide file is read faster without the
     /// strings of columns nothing maps.
