@@ -92,11 +92,19 @@ pub const LAND_USES: &[LandUseInfo] = uses![
 /// The classification by code: a district-wide import parses two uses per row.
 static BY_CODE: LazyLock<HashMap<&'static str, &'static LandUseInfo>> =
     LazyLock::new(|| LAND_USES.iter().map(|u| (u.code, u)).collect());
+/// The classification by Chinese name (the first use of a name wins).
+static BY_NAME: LazyLock<HashMap<&'static str, &'static LandUseInfo>> =
+    LazyLock::new(|| LAND_USES.iter().rev().map(|u| (u.name_zh, u)).collect());
 
 impl LandUse {
     /// Parses a code; `None` when it is not in the classification.
     pub fn parse(code: &str) -> Option<Self> {
         BY_CODE.get(code.trim()).copied().map(LandUse)
+    }
+
+    /// A use by its Chinese name (城镇住宅用地); `None` for any other.
+    pub fn named(name_zh: &str) -> Option<Self> {
+        BY_NAME.get(name_zh.trim()).copied().map(LandUse)
     }
 
     pub fn code(self) -> &'static str {

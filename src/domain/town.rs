@@ -1,5 +1,8 @@
 //! The 13 towns and sub-districts (镇街) of Mentougou, by statistical division code.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use serde::{Serialize, Serializer};
 
 /// One of the district's 13 towns, parsed from its 9-digit code.
@@ -83,10 +86,43 @@ pub const TOWNS: [TownInfo; 13] = [
     },
 ];
 
+/// Strips a town name's 街道/镇: 永定镇 and 永定 name the same town.
+fn bare(s: &str) -> &str {
+    s.trim_end_matches("街道").trim_end_matches('镇')
+}
+
+/// Towns by Chinese name (with and without 镇/街道) and lower-case English name: an import
+/// looks one up per row of a district-wide file.
+static BY_NAME: LazyLock<HashMap<String, &'static TownInfo>> = LazyLock::new(|| {
+    TOWNS
+        .iter()
+        .rev() // the first town a name fits wins, as in a search in order
+        .flat_map(|t| {
+            [
+                (t.name_zh.to_owned(), t),
+                (bare(t.name_zh).to_owned(), t),
+                (t.name_en.to_ascii_lowercase(), t),
+            ]
+        })
+        .collect()
+});
+
 impl Town {
     /// Parses a town code; `None` when it is not one of the 13.
     pub fn parse(code: &str) -> Option<Self> {
-        TOWNS.iter().find(|t| t.code == code.trim()).map(Town)
+        let code = code.trim();
+        TOWNS.iter().find(|t| t.code == code).map(Town)
+    }
+
+    /// A town by its name as people write it: 永定镇, 永定 (without 镇/街道), or its English
+    /// name in any case; `None` for any other.
+    pub fn named(name: &str) -> Option<Self> {
+        BY_NAME
+            .get(name)
+            .or_else(|| BY_NAME.get(bare(name)))
+            .or_else(|| BY_NAME.get(&name.to_ascii_lowercase()))
+            .copied()
+            .map(Town)
     }
 
     pub fn code(self) -> &'static str {

@@ -3,15 +3,13 @@
 //! API's values, areas in m², 亩 or hectares become m².
 
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::sync::LazyLock;
 
 use serde_json::{Map, Value};
 
 use super::mapping::{Mapping, Member};
-use crate::domain::land_use::LAND_USES;
+use crate::domain::land_use::LandUse;
 use crate::domain::parcel::FieldError;
-use crate::domain::town::TOWNS;
+use crate::domain::town::Town;
 
 /// A cell of an imported row.
 #[derive(Debug, Clone, PartialEq)]
@@ -133,50 +131,18 @@ pub fn apply<'c>(
     })
 }
 
-/// Strips a town name's 街道/镇: 永定镇 and 永定 name the same town.
-fn bare(s: &str) -> &str {
-    s.trim_end_matches("街道").trim_end_matches('镇')
-}
-
-/// Towns by code, Chinese name (with and without 镇/街道) and lower-case English name,
-/// looked up once per row of a district-wide file.
-static TOWN_BY_NAME: LazyLock<HashMap<String, &'static str>> = LazyLock::new(|| {
-    TOWNS
-        .iter()
-        .rev() // the first town a name fits wins, as in a search in order
-        .flat_map(|t| {
-            [
-                (t.code.to_owned(), t.code),
-                (t.name_zh.to_owned(), t.code),
-                (bare(t.name_zh).to_owned(), t.code),
-                (t.name_en.to_ascii_lowercase(), t.code),
-            ]
-        })
-        .collect()
-});
-
-/// Land uses by code and Chinese name.
-static LAND_USE_BY_NAME: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
-    LAND_USES
-        .iter()
-        .rev()
-        .flat_map(|u| [(u.code, u.code), (u.name_zh, u.code)])
-        .collect()
-});
-
 /// A town's code from its code, its Chinese name (with or without 镇/街道) or English name.
 fn town_code(v: &str) -> String {
-    TOWN_BY_NAME
-        .get(v)
-        .or_else(|| TOWN_BY_NAME.get(bare(v)))
-        .or_else(|| TOWN_BY_NAME.get(&v.to_ascii_lowercase()))
-        .map_or(v, |c| c)
-        .to_owned()
+    Town::parse(v)
+        .or_else(|| Town::named(v))
+        .map_or_else(|| v.to_owned(), |t| t.code().to_owned())
 }
 
 /// A land-use code from its code or its Chinese name.
 fn land_use_code(v: &str) -> String {
-    LAND_USE_BY_NAME.get(v).map_or(v, |c| c).to_owned()
+    LandUse::parse(v)
+        .or_else(|| LandUse::named(v))
+        .map_or_else(|| v.to_owned(), |u| u.code().to_owned())
 }
 
 fn risk(v: &str) -> String {
@@ -243,7 +209,7 @@ mod tests {
 
     #[test]
     fn towns_and_uses_are_found_by_code_and_by_name_and_unknown_ones_left_as_they_are() {
-        let yongding = TOWNS
+        let yongding = crate::domain::town::TOWNS
             .iter()
             .find(|t| t.name_zh == "永定镇")
             .expect("永定镇");
