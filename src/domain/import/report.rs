@@ -176,15 +176,9 @@ pub fn listed(
     }
     let truncated = lines.iter().filter(|l| !l.problems.is_empty()).count() > problems_up_to;
     if truncated {
-        let mut with_problems = 0;
-        lines.retain(|l| {
-            with_problems += usize::from(!l.problems.is_empty());
-            with_problems <= problems_up_to || l.problems.is_empty()
-        });
-        // a small file's clean lines after the cut would read as the file's end
-        if let Some(last) = lines.iter().rposition(|l| !l.problems.is_empty()) {
-            lines.truncate(last + 1);
-        }
+        // cut, the list is of problems only: clean lines after the cut would read as the end
+        lines.retain(|l| !l.problems.is_empty());
+        lines.truncate(problems_up_to);
     }
     (lines, truncated)
 }
