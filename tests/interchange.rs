@@ -740,11 +740,38 @@ async fn the_api_runs_an_import_as_a_job_and_saves_the_mapping_per_source() {
     let bad = app.send(post(&editor, &[("map", "colour=图斑号")])).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 
+    // No column holds a code the guesses know: the job fails, and still describes the
+    // file — its columns and what the guesses found — for the page's mapping chooser.
+    let res = app.send(post(&editor, &[("mode", "dry_run")])).await;
+    assert_eq!(res.status, StatusCode::ACCEPTED, "{}", res.text);
+    let job = poll(&app, res.body["href"].as_str().expect("href")).await;
+    assert_eq!(job["status"], "failed", "{job}");
+    assert!(
+        job["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("parcel code")),
+        "{job}"
+    );
+    let described = &job["report"];
+    assert!(described["columns"]
+        .as_array()
+        .is_some_and(|c| c.iter().any(|c| c == "图斑号")));
+    assert_eq!(described["mapping"]["name"], "地块名称");
+    assert!(described["mapping"].get("code").is_none());
+    assert_eq!(described["counts"]["written"], 0);
+    assert_eq!(count(&app.pool).await, 0);
+    // A column that is not in the file: the same.
+    let res = app.send(post(&editor, &[("map", "code=宗地号")])).await;
+    let job = poll(&app, res.body["href"].as_str().expect("href")).await;
+    assert_eq!(job["status"], "failed", "{job}");
+    assert_eq!(described["columns"], job["report"]["columns"]);
+
+    // The code chosen, and `name=`: this surveyor's 地块名称 is not the parcel's name.
     let res = app
         .send(post(
             &editor,
             &[
-                ("map", "code=图斑号"),
+                ("map", "code=图斑号\nname="),
                 ("source", "测绘院"),
                 ("mode", "all_or_nothing"),
             ],
@@ -757,6 +784,15 @@ async fn the_api_runs_an_import_as_a_job_and_saves_the_mapping_per_source() {
     assert_eq!(job["report"]["counts"]["written"], 3);
     assert_eq!(job["done"], 3);
     assert_eq!(job["sha256"].as_str().map(str::len), Some(64));
+    assert!(job["report"]["mapping"].get("name").is_none(), "{job}");
+    let parcel = app.get("/api/parcels/API-00000").await;
+    assert_eq!(parcel.status, StatusCode::OK, "{}", parcel.text);
+    // a parcel with no name is named by its code, not by the 地块名称 column
+    assert_eq!(
+        parcel.body["properties"]["name"], "API-00000",
+        "{}",
+        parcel.text
+    );
 
     // Same columns, no mapping given: the saved one for this source applies.
     let mut next = grid_at(2, "NEXT", 39.95);
@@ -769,8 +805,10 @@ async fn the_api_runs_an_import_as_a_job_and_saves_the_mapping_per_source() {
     };
     let r = run(&app.pool, &path2, &opts).await.expect("saved mapping");
     assert_eq!(r.counts.written, 2);
+    // the saved mapping keeps `name=` too
+    assert!(!r.mapping.contains_key("name"), "{:?}", r.mapping);
     let without = run(&app.pool, &path2, &dry_run()).await;
-    assert!(without.is_err_and(|e| matches!(e, ImportError::Mapping(_))));
+    assert!(without.is_err_and(|e| matches!(e, ImportError::Unmapped { .. })));
     let list = app.get("/api/imports").await;
     assert!(list.body["imports"]
         .as_array()
@@ -788,10 +826,24 @@ async fn the_api_runs_an_import_as_a_job_and_saves_the_mapping_per_source() {
         ("buried-tanks", "埋地储罐、管线 Buried tanks and pipelines"),
         ("unused-land-patrols", "未利用地巡查 Unused-land patrols"),
     ] {
-        let option = format!(r#"<option value="{slug}">{title}</option>"#);
-        assert!(page.text.contains(&option), "{option} is not on the page");
+        let option = format!(r#"<option value="{slug}" data-members="#);
+        let at = page
+            .text
+            .find(&option)
+            .expect("the ledger's option is on the page");
+        let rest = &page.text[at..];
+        let title_at = rest.find('>').map(|i| i + 1).expect("option ends");
+        assert!(
+            rest[title_at..].starts_with(&format!("{title}</option>")),
+            "{slug}: {rest:.200}"
+        );
     }
-    assert_eq!(page.text.matches("<option value=").count(), 3 + 7);
+    // Each choice carries the members a column can fill, for the mapping chooser.
+    assert!(page
+        .text
+        .contains("[[&quot;code&quot;,&quot;地块编码&quot;],"));
+    assert!(page.text.contains("[&quot;capacity_m3&quot;,&quot;&quot;]"));
+    assert_eq!(page.text.matches(" data-members=").count(), 1 + 6);
 }
 
 /// The id of the user a test token belongs to (imports of ledger rows are recorded as theirs).

@@ -4,10 +4,10 @@ use serde_json::Value;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use crate::domain::import::mapping::Mapping;
+use crate::domain::import::mapping::Choices;
 
 /// The saved mapping of a source.
-pub async fn saved_mapping(pool: &PgPool, source: &str) -> Result<Option<Mapping>, sqlx::Error> {
+pub async fn saved_mapping(pool: &PgPool, source: &str) -> Result<Option<Choices>, sqlx::Error> {
     let v: Option<Value> =
         sqlx::query_scalar("SELECT mapping FROM import_mappings WHERE source = $1")
             .bind(source)
@@ -19,7 +19,7 @@ pub async fn saved_mapping(pool: &PgPool, source: &str) -> Result<Option<Mapping
 pub async fn save_mapping(
     conn: &mut PgConnection,
     source: &str,
-    mapping: &Mapping,
+    mapping: &Choices,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO import_mappings (source, mapping) VALUES ($1, $2)

@@ -12,11 +12,12 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::extract::Actor;
+use super::html::escape;
 use super::AppState;
 use crate::db;
 use crate::domain::access::Action;
 use crate::domain::document::clean_filename;
-use crate::domain::import::mapping::Mapping;
+use crate::domain::import::mapping::{Choices, Member};
 use crate::domain::ledgers::Ledger;
 use crate::error::{ApiError, ApiResult};
 use crate::gis::crs::Crs;
@@ -177,7 +178,7 @@ async fn upload(
         Register::Parcels => {
             actor.require(Action::EditRegister)?;
             // Checked here so that a bad choice is a 422, not a failed job.
-            Mapping::parse_pairs(pairs.iter().map(String::as_str))?;
+            Choices::parse_pairs(pairs.iter().map(String::as_str))?;
         }
         Register::Ledger(l) => actor.require(l.action())?,
     }
@@ -237,12 +238,29 @@ async fn list(State(state): State<AppState>) -> ApiResult<Json<Value>> {
 
 /// The upload page: a form, a progress bar polled from the job, and the report. What the
 /// rows are — parcels or a ledger with a geometry — is chosen from the ledgers the service
-/// has, named as their OGC collections are.
+/// has, named as their OGC collections are; each choice carries the members a column can
+/// fill (with their Chinese names, for parcels), for the page's mapping chooser.
 async fn page() -> Html<String> {
-    let mut options = String::from(r#"<option value="parcels">地块 Parcels</option>"#);
+    let option = |slug: &str, title: &str, members: Vec<(&str, &str)>| {
+        let members = serde_json::to_string(&members).unwrap_or_default();
+        format!(
+            r#"<option value="{slug}" data-members="{}">{}</option>"#,
+            escape(&members),
+            escape(title)
+        )
+    };
+    let mut options = option(
+        "parcels",
+        "地块 Parcels",
+        Member::ALL.iter().map(|m| (m.key(), m.label())).collect(),
+    );
     for l in Ledger::ALL {
         let title = crate::http::ogc::find(l.slug()).map_or(l.slug(), |c| c.title);
-        options.push_str(&format!(r#"<option value="{}">{title}</option>"#, l.slug()));
+        options.push_str(&option(
+            l.slug(),
+            title,
+            l.fields().iter().map(|f| (*f, "")).collect(),
+        ));
     }
     Html(include_str!("imports.html").replace("<!-- registers -->", &options))
 }

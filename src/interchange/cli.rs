@@ -34,7 +34,8 @@ pub struct ImportArgs {
     /// A Shapefile's attribute encoding when there is no .cpg (GBK, UTF-8 …).
     #[arg(long)]
     pub encoding: Option<String>,
-    /// member=column, repeatable: which column fills which parcel member.
+    /// member=column, repeatable: which column fills which member; `member=` for none
+    /// (where a column the guesses would take holds something else).
     #[arg(long = "map", value_name = "MEMBER=COLUMN")]
     pub map: Vec<String>,
     /// What the rows are: parcels (default) or a ledger with a geometry (buried-tanks,

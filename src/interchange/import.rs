@@ -16,7 +16,7 @@ pub use super::progress::{PhaseTime, Progress};
 use super::read::{self, ReadError, Source};
 use crate::db::import_jobs::{self as jobs, Status};
 use crate::db::imports::{self as db, Tolerances};
-use crate::domain::import::mapping::{Mapping, Member};
+use crate::domain::import::mapping::{Choices, Mapping, Member};
 use crate::domain::import::report::{self, FeatureReport, Outcome, Report};
 use crate::domain::parcel::FieldError;
 use crate::gis::box_pairs;
@@ -85,6 +85,14 @@ pub enum ImportError {
     Crs(NoFit),
     #[error("{}", .0.message)]
     Mapping(FieldError),
+    /// The file was read but its columns do not fill the register: a column chosen is not
+    /// in it, or nothing holds the code. The report describes the file (layers, columns,
+    /// the mapping as far as it went) so that a person can choose.
+    #[error("{}", .error.message)]
+    Unmapped {
+        error: FieldError,
+        file: Box<Report>,
+    },
     #[error("the layer has no features")]
     Empty,
     #[error(transparent)]
@@ -179,7 +187,12 @@ pub async fn run_started(
             jobs::finish_job(pool, id, status, json.as_ref(), None).await?;
         }
         Err(e) => {
-            jobs::finish_job(pool, id, Status::Failed, None, Some(&e.to_string())).await?;
+            let described = match e {
+                ImportError::Unmapped { file, .. } => serde_json::to_value(file).ok(),
+                _ => None,
+            };
+            let error = e.to_string();
+            jobs::finish_job(pool, id, Status::Failed, described.as_ref(), Some(&error)).await?;
         }
     }
     result
@@ -193,6 +206,19 @@ pub(super) struct Opened {
 }
 
 impl Opened {
+    /// The error for a file whose columns do not fill the register, with its description.
+    pub fn unmapped(
+        &self,
+        file_name: &str,
+        mapping: std::collections::BTreeMap<String, String>,
+        error: FieldError,
+    ) -> ImportError {
+        ImportError::Unmapped {
+            error,
+            file: Box::new(self.report(file_name, mapping, Vec::new(), 0, false)),
+        }
+    }
+
     /// The report of this file, for the given outcome.
     pub fn report(
         &self,
@@ -282,18 +308,19 @@ async fn run_parcels(
         None => None,
     };
     let chosen =
-        Mapping::parse_pairs(opts.map.iter().map(String::as_str)).map_err(ImportError::Mapping)?;
-    let mapping =
-        Mapping::resolve(&info.columns, saved.as_ref(), &chosen).map_err(ImportError::Mapping)?;
+        Choices::parse_pairs(opts.map.iter().map(String::as_str)).map_err(ImportError::Mapping)?;
+    let mapping = Mapping::resolve(&info.columns, saved.as_ref(), &chosen)
+        .map_err(|e| opened.unmapped(&req.file_name, keys(&Mapping::guess(&info.columns)), e))?;
     if mapping.column(Member::Code).is_none() {
-        return Err(ImportError::Mapping(FieldError::new(
+        let error = FieldError::new(
             "code",
             "unmapped",
             format!(
                 "no column was recognised as the parcel code; choose one with code=COLUMN (columns: {})",
                 info.columns.join(", ")
             ),
-        )));
+        );
+        return Err(opened.unmapped(&req.file_name, keys(&mapping), error));
     }
 
     let mut tx = pool.begin().await?;
@@ -384,7 +411,7 @@ async fn run_parcels(
             never = watch => match never {},
         };
         if let Some(s) = &opts.source {
-            jobs::save_mapping(&mut tx, s, &mapping).await?;
+            jobs::save_mapping(&mut tx, s, &mapping.to_save(saved.as_ref(), &chosen)).await?;
         }
         db::drop_stage(&mut tx, &stage).await?;
         tx.commit().await?;
@@ -394,13 +421,17 @@ async fn run_parcels(
     let timings = progress.timings();
     progress.finish(features as u64);
     tracing::info!(?timings, "import phases");
-    let keys = mapping
+    let committed = written > 0;
+    Ok(opened.report(&req.file_name, keys(&mapping), lines, written, committed))
+}
+
+/// A mapping by the members' API names, as reports give it.
+fn keys(mapping: &Mapping) -> std::collections::BTreeMap<String, String> {
+    mapping
         .0
         .iter()
         .map(|(m, c)| (m.key().to_owned(), c.clone()))
-        .collect();
-    let committed = written > 0;
-    Ok(opened.report(&req.file_name, keys, lines, written, committed))
+        .collect()
 }
 
 /// Counts the rows an import's `INSERT` has written so far, from the ids it has drawn

@@ -45,8 +45,12 @@ pub(super) async fn run(
                 .map_err(ImportError::Mapping)
         })
         .collect::<Result<_, _>>()?;
-    let columns = ledger_columns::resolve(ledger.fields(), &opened.info.columns, &pairs)
-        .map_err(ImportError::Mapping)?;
+    let columns =
+        ledger_columns::resolve(ledger.fields(), &opened.info.columns, &pairs).map_err(|e| {
+            let guessed = ledger_columns::resolve(ledger.fields(), &opened.info.columns, &[])
+                .unwrap_or_default();
+            opened.unmapped(file_name, guessed, e)
+        })?;
 
     progress.start("reading", opened.info.count.unwrap_or(0));
     let parsed: Vec<Parsed> = {

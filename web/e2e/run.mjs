@@ -1049,6 +1049,44 @@ async function main() {
       assert(lines.some((l) => l.startsWith('1,E2E-IMP-1,new,')), `CSV lines: ${lines.join(' | ')}`);
       const stored = await fetch(`${BASE}/api/parcels/E2E-IMP-1`);
       assert(stored.status === 404, `the dry run stored E2E-IMP-1 (HTTP ${stored.status})`);
+      // The mapping chooser shows what the guesses took from the Chinese column names.
+      const chosen = await page.$$eval('#mapping select', (els) => Object.fromEntries(els.map((e) => [e.name, e.value])));
+      assert(chosen.code === '地块编码' && chosen.name === '地块名称' && chosen.town === '所属镇街' && chosen.address === '',
+        `mapping chooser: ${JSON.stringify(chosen)}`);
+      await page.goto(BASE);
+      await page.waitForSelector('#list li[data-code]', { timeout: WAIT });
+      return summary.replace(/\s+/g, ' ').trim();
+    });
+
+    // 7g'. A column no guess knows holds the code: the check fails, the chooser lists the
+    // file's columns, and choosing one there imports the same file without re-picking it.
+    await step('import page: choose the code column, then import', page, async () => {
+      const sq = (x, y) => [[[x, y], [x + 0.001, y], [x + 0.001, y + 0.001], [x, y + 0.001], [x, y]]];
+      const fc = {
+        type: 'FeatureCollection',
+        features: [{ type: 'Feature', properties: { 图斑号: 'E2E-IMP-3', 地块名称: '导入测试三', 所属镇街: '永定镇' }, geometry: { type: 'Polygon', coordinates: sq(115.6, 39.94) } }],
+      };
+      await page.goto(`${BASE}/imports`);
+      await page.fill('#token', 'demo-planning-token');
+      await page.setInputFiles('input[name=file]', { name: 'tuban.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(fc)) });
+      await page.selectOption('select[name=mode]', 'dry_run');
+      await page.click('#form button[type=submit]');
+      await page.waitForSelector('#review:not([hidden])', { timeout: WAIT });
+      const failed = await page.textContent('#status');
+      assert(failed.includes('failed') && failed.includes('parcel code'), `status: ${failed}`);
+      const columns = await page.$$eval('#mapping select[name=code] option', (els) => els.map((e) => e.value));
+      assert(columns.includes('图斑号') && columns.includes('所属镇街'), `code choices: ${columns}`);
+      await page.selectOption('#mapping select[name=code]', '图斑号');
+      await page.click('#review [data-act=import]');
+      await page.waitForFunction(() => /committed/.test(document.querySelector('#status').textContent), null, { timeout: WAIT });
+      const summary = await page.textContent('[data-testid=summary]');
+      assert(summary.includes('written 1') && summary.includes('已提交 committed'), `summary: ${summary}`);
+      const map = await page.inputValue('textarea[name=map]');
+      assert(map.split('\n').includes('code=图斑号'), `mapping sent: ${map}`);
+      const res = await fetch(`${BASE}/api/parcels/E2E-IMP-3`);
+      assert(res.ok, `E2E-IMP-3 not stored (HTTP ${res.status})`);
+      const parcel = await res.json();
+      assert(parcel.properties.name === '导入测试三' && parcel.properties.town === '110109006', `stored: ${JSON.stringify(parcel.properties)}`);
       await page.goto(BASE);
       await page.waitForSelector('#list li[data-code]', { timeout: WAIT });
       return summary.replace(/\s+/g, ' ').trim();

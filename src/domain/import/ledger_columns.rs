@@ -9,13 +9,15 @@ use serde_json::{Number, Value};
 use super::row::Cell;
 use crate::domain::parcel::FieldError;
 
-/// Member → column for the given members.
+/// Member → column for the given members: the choices (`member=` for none), then each
+/// member left by its own name or that name cut to ten bytes.
 pub fn resolve(
     members: &[&str],
     columns: &[String],
     chosen: &[(String, String)],
 ) -> Result<BTreeMap<String, String>, FieldError> {
     let mut out = BTreeMap::new();
+    let mut none = Vec::new();
     for (member, column) in chosen {
         if !members.contains(&member.as_str()) {
             return Err(FieldError::new(
@@ -26,6 +28,11 @@ pub fn resolve(
                     members.join(", ")
                 ),
             ));
+        }
+        if column.is_empty() {
+            out.remove(member);
+            none.push(member.as_str());
+            continue;
         }
         if !columns.contains(column) {
             return Err(FieldError::new(
@@ -40,7 +47,7 @@ pub fn resolve(
         out.insert(member.clone(), column.clone());
     }
     for m in members {
-        if out.contains_key(*m) {
+        if out.contains_key(*m) || none.contains(m) {
             continue;
         }
         let cut: String = m.chars().take(10).collect();
@@ -99,6 +106,10 @@ mod tests {
         assert_eq!(m["substance"], "物质");
         assert!(resolve(&members, &c, &[("colour".into(), "OWNER".into())]).is_err());
         assert!(resolve(&members, &c, &[("owner".into(), "nope".into())]).is_err());
+        // `owner=`: the OWNER column is not the owner this ledger means
+        let m = resolve(&members, &c, &[("owner".into(), String::new())]).expect("resolve");
+        assert!(!m.contains_key("owner"));
+        assert_eq!(m["capacity_m3"], "capacity_m");
     }
 
     #[test]

@@ -66,6 +66,25 @@ impl Member {
         }
     }
 
+    /// The member's name in Chinese, as the import page shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Member::Code => "地块编码",
+            Member::Name => "地块名称",
+            Member::Town => "所属镇街",
+            Member::Address => "地址",
+            Member::CurrentUse => "现状用途",
+            Member::PlannedUse => "规划用途",
+            Member::LandRight => "土地权属状态",
+            Member::RightHolder => "土地使用权人",
+            Member::ResponsibleParty => "责任主体",
+            Member::Risk => "风险等级",
+            Member::AreaM2 => "面积（平方米）",
+            Member::AreaMu => "面积（亩）",
+            Member::AreaHa => "面积（公顷）",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Member> {
         Member::ALL.into_iter().find(|m| m.key() == s.trim())
     }
@@ -172,11 +191,17 @@ fn normalise(name: &str) -> String {
         .collect()
 }
 
-/// Member → column. Saved per source so the next file from the same surveyor needs no choices.
+/// Member → column: the columns an import reads.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Mapping(pub BTreeMap<Member, String>);
 
-/// A `member=column` choice split in two (both trimmed).
+/// Member → column as a person chose it (on the command line, in the upload form, or saved
+/// per source so the next file from the same surveyor needs no choices). `None` — written
+/// `member=` — says the member has no column, even where a column's name would be guessed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Choices(pub BTreeMap<Member, Option<String>>);
+
+/// A `member=column` choice split in two (both trimmed; the column may be empty).
 pub fn split_pair(p: &str) -> Result<(&str, &str), FieldError> {
     p.split_once('=')
         .map(|(m, c)| (m.trim(), c.trim()))
@@ -184,7 +209,7 @@ pub fn split_pair(p: &str) -> Result<(&str, &str), FieldError> {
             FieldError::new(
                 "map",
                 "invalid_mapping",
-                format!("'{p}' is not member=column"),
+                format!("'{p}' is not member=column (or member= for no column)"),
             )
         })
 }
@@ -227,11 +252,15 @@ impl Mapping {
     /// a column that is not in the file is an error.
     pub fn resolve(
         columns: &[String],
-        saved: Option<&Mapping>,
-        chosen: &Mapping,
+        saved: Option<&Choices>,
+        chosen: &Choices,
     ) -> Result<Mapping, FieldError> {
         let mut m = Mapping::guess(columns);
         for (member, col) in saved.iter().flat_map(|s| s.0.iter()).chain(chosen.0.iter()) {
+            let Some(col) = col else {
+                m.0.remove(member);
+                continue;
+            };
             if !columns.iter().any(|c| c == col) {
                 return Err(FieldError::new(
                     member.key(),
@@ -249,10 +278,31 @@ impl Mapping {
         Ok(m)
     }
 
-    /// Parses `member=column` pairs given on the command line or in the upload form.
+    pub fn column(&self, m: Member) -> Option<&str> {
+        self.0.get(&m).map(String::as_str)
+    }
+
+    /// What to save for a source: the columns this mapping read, and the members that
+    /// were left without one (by the saved choices or this time's) stay without one.
+    pub fn to_save(&self, saved: Option<&Choices>, chosen: &Choices) -> Choices {
+        let mut out: BTreeMap<Member, Option<String>> = saved
+            .iter()
+            .flat_map(|s| s.0.iter())
+            .chain(chosen.0.iter())
+            .filter(|(_, c)| c.is_none())
+            .map(|(m, _)| (*m, None))
+            .collect();
+        out.extend(self.0.iter().map(|(m, c)| (*m, Some(c.clone()))));
+        Choices(out)
+    }
+}
+
+impl Choices {
+    /// Parses `member=column` pairs given on the command line or in the upload form;
+    /// `member=` leaves the member without a column.
     pub fn parse_pairs<'a>(
         pairs: impl IntoIterator<Item = &'a str>,
-    ) -> Result<Mapping, FieldError> {
+    ) -> Result<Choices, FieldError> {
         let mut out = BTreeMap::new();
         for p in pairs {
             let (m, c) = split_pair(p)?;
@@ -266,13 +316,9 @@ impl Mapping {
                     ),
                 )
             })?;
-            out.insert(member, c.to_owned());
+            out.insert(member, (!c.is_empty()).then(|| c.to_owned()));
         }
-        Ok(Mapping(out))
-    }
-
-    pub fn column(&self, m: Member) -> Option<&str> {
-        self.0.get(&m).map(String::as_str)
+        Ok(Choices(out))
     }
 }
 
@@ -338,15 +384,44 @@ mod tests {
     #[test]
     fn choices_override_guesses_and_must_name_real_columns() {
         let c = cols(&["编号", "宗地号", "名称"]);
-        let chosen = Mapping::parse_pairs(["code=宗地号"]).expect("pairs");
+        let chosen = Choices::parse_pairs(["code=宗地号"]).expect("pairs");
         let m = Mapping::resolve(&c, None, &chosen).expect("resolve");
         assert_eq!(m.column(Member::Code), Some("宗地号"));
-        let bad = Mapping::parse_pairs(["code=nope"]).expect("pairs");
+        let bad = Choices::parse_pairs(["code=nope"]).expect("pairs");
         assert_eq!(
             Mapping::resolve(&c, None, &bad).map_err(|e| e.code),
             Err("unknown_column")
         );
-        assert!(Mapping::parse_pairs(["colour=名称"]).is_err());
-        assert!(Mapping::parse_pairs(["code"]).is_err());
+        assert!(Choices::parse_pairs(["colour=名称"]).is_err());
+        assert!(Choices::parse_pairs(["code"]).is_err());
+    }
+
+    #[test]
+    fn member_without_a_column_stays_without_one() {
+        let c = cols(&["编号", "名称", "地址"]);
+        assert_eq!(Mapping::guess(&c).column(Member::Name), Some("名称"));
+        // `name=`: the 名称 column holds something else
+        let chosen = Choices::parse_pairs(["name=", "address = 地址"]).expect("pairs");
+        assert_eq!(chosen.0.get(&Member::Name), Some(&None));
+        let m = Mapping::resolve(&c, None, &chosen).expect("resolve");
+        assert_eq!(m.column(Member::Name), None);
+        assert_eq!(m.column(Member::Code), Some("编号"));
+        // Saved, the choice holds for the next file with no choices given …
+        let saved = m.to_save(None, &chosen);
+        assert_eq!(saved.0.get(&Member::Name), Some(&None));
+        assert_eq!(saved.0.get(&Member::Code), Some(&Some("编号".to_owned())));
+        let next = Mapping::resolve(&c, Some(&saved), &Choices::default()).expect("resolve");
+        assert_eq!(next, m);
+        // … until a choice names a column again.
+        let again = Choices::parse_pairs(["name=名称"]).expect("pairs");
+        let m2 = Mapping::resolve(&c, Some(&saved), &again).expect("resolve");
+        assert_eq!(m2.column(Member::Name), Some("名称"));
+        assert_eq!(
+            m2.to_save(Some(&saved), &again).0.get(&Member::Name),
+            Some(&Some("名称".to_owned()))
+        );
+        // A mapping saved before choices could be empty still reads.
+        let old: Choices = serde_json::from_str(r#"{"code":"编号"}"#).expect("old saved mapping");
+        assert_eq!(old.0.get(&Member::Code), Some(&Some("编号".to_owned())));
     }
 }
