@@ -1,0 +1,17 @@
+import { chromium } from 'playwright-core';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+const page = await browser.newPage({ viewport: { width: 1100, height: 1300 } });
+const sq = (x, y) => [[[x, y], [x + 0.001, y], [x + 0.001, y + 0.001], [x, y + 0.001], [x, y]]];
+const fc = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { 图斑号: 'S-1', 地块名称: '三', 所属镇街: '永定镇', 面积: 12 }, geometry: { type: 'Polygon', coordinates: sq(115.6, 39.94) } }] };
+await page.goto('http://127.0.0.1:8095/imports');
+await page.fill('#token', 'demo-planning-token');
+await page.setInputFiles('input[name=file]', { name: 'tuban.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(fc)) });
+await page.selectOption('select[name=mode]', 'dry_run');
+await page.click('#form button[type=submit]');
+await page.waitForSelector('#review:not([hidden])');
+await page.screenshot({ path: '/tmp/imp1.png', fullPage: true });
+await page.selectOption('#mapping select[name=code]', '图斑号');
+await page.click('#review [data-act=check]');
+await page.waitForSelector('[data-testid=summary]');
+await page.screenshot({ path: '/tmp/imp2.png', fullPage: true });
+await browser.close();
