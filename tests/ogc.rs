@@ -755,3 +755,89 @@ async fn past_ten_thousand_matches_pages_stay_in_key_order_without_a_count() {
     assert_eq!(empty.body["numberReturned"], 0);
     assert_eq!(empty.body["numberMatched"], 12);
 }
+
+/// The value of a string property of an MVT feature.
+fn tag(
+    layer: &geozero::mvt::tile::Layer,
+    f: &geozero::mvt::tile::Feature,
+    key: &str,
+) -> Option<String> {
+    let k = layer.keys.iter().position(|k| k == key)? as u32;
+    f.tags
+        .chunks(2)
+        .find(|kv| kv[0] == k)
+        .and_then(|kv| layer.values.get(kv[1] as usize))
+        .and_then(|v| v.string_value.clone())
+}
+
+#[tokio::test]
+async fn every_collection_s_tiles_hold_its_features_where_they_are() {
+    use geozero::mvt::{Message, Tile};
+    let app = TestApp::new().await;
+    soilreg::demo::load(&app.pool).await.expect("demo");
+    // The demo district has no samples: one sampling point, on a parcel of its own.
+    let eco = app.token("eco", Role::Editor).await;
+    let res = app
+        .post("/api/parcels", &eco, &parcel("TILE-SP", 116.10, 39.94))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let rows = json!([{"point_id": "T1", "x": 116.1005, "y": 39.9405, "depth_top_m": 0, "depth_bottom_m": 0.5,
+                       "sampled_on": "2023-04-01", "analyte": "Pb", "value": 40, "unit": "mg/kg"}]);
+    let res = app.post("/api/parcels/TILE-SP/samples", &eco, &rows).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    // nor remote-sensing patches
+    let patches = json!({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"patch_no": "TILE-RS", "kind": "dumping", "detected_on": "2023-04-02"},
+         "geometry": common::square(116.12, 39.96, 0.001)}]});
+    let res = app.post("/api/patches", &eco, &patches).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let mut checked = 0;
+    for c in soilreg::http::ogc::COLLECTIONS {
+        if c.id == "parcels" {
+            continue; // its own tests above: cells, clusters and polygons
+        }
+        let items = app
+            .get(&format!(
+                "/ogc/collections/{}/items?limit=1&bbox=115,39,117,41",
+                c.id
+            ))
+            .await;
+        assert_eq!(items.status, StatusCode::OK, "{}: {}", c.id, items.text);
+        let f = &items.body["features"][0];
+        let id = match &f["id"] {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        // a point of the feature: a point's own, or a polygon's first vertex
+        let mut at = &f["geometry"]["coordinates"];
+        while at[0].is_array() {
+            at = &at[0];
+        }
+        let (Some(lon), Some(lat)) = (at[0].as_f64(), at[1].as_f64()) else {
+            panic!("{}: no point in {}", c.id, items.text)
+        };
+        let (x, y) = tile_of(14, lon, lat);
+        let res = app.get(&format!("/tiles/{}/14/{x}/{y}", c.id)).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", c.id);
+        let tile = Tile::decode(res.bytes.as_slice()).expect("a vector tile");
+        let layer = tile
+            .layers
+            .iter()
+            .find(|l| l.name == c.id)
+            .unwrap_or_else(|| panic!("{}: no layer in its tile at {lon},{lat}", c.id));
+        assert!(
+            layer
+                .features
+                .iter()
+                .any(|g| tag(layer, g, "id").as_deref() == Some(id.as_str())),
+            "{}: feature {id} is not in the tile at {lon},{lat}",
+            c.id
+        );
+        // and a tile far from the district holds nothing: 204, as for parcels
+        let (fx, fy) = tile_of(14, 100.0, 30.0);
+        let far = app.get(&format!("/tiles/{}/14/{fx}/{fy}", c.id)).await;
+        assert_eq!(far.status, StatusCode::NO_CONTENT, "{}", c.id);
+        checked += 1;
+    }
+    assert_eq!(checked, soilreg::http::ogc::COLLECTIONS.len() - 1);
+}

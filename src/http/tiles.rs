@@ -264,7 +264,7 @@ async fn render(
         ));
     } else {
         let props = format!("{} AS id, ({})::jsonb AS props", c.fid, c.props_sql());
-        let bbox_test = format!("{} && ST_Transform(env.e, 4490)", c.geom);
+        let bbox_test = format!("{} && env.g", c.geom);
         qb.push(format!(
             "mvt AS (SELECT ST_AsMVTGeom({shifted}, env.e, 4096, 64, true) AS geom, {props}
                        FROM {from}, env WHERE {bbox_test} AND {base}",
