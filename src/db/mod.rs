@@ -14,6 +14,7 @@ pub mod ledgers;
 pub mod parcels;
 pub mod plan;
 pub mod rules;
+pub mod sample_import;
 pub mod sampling;
 pub mod sites;
 pub mod users;

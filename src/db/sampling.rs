@@ -173,45 +173,6 @@ pub async fn write(
     Ok(done.rows_affected())
 }
 
-/// Records an import and its report.
-pub async fn record_import(
-    conn: &mut PgConnection,
-    parcel_id: i64,
-    sha256: &str,
-    totals: (i32, i32, i32),
-    report: &serde_json::Value,
-    user: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO sample_imports (parcel_id, sha256, rows_total, rows_new, rows_bad, report, imported_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(parcel_id)
-    .bind(sha256)
-    .bind(totals.0)
-    .bind(totals.1)
-    .bind(totals.2)
-    .bind(report)
-    .bind(user)
-    .fetch_one(conn)
-    .await
-}
-
-pub async fn set_import_new(
-    conn: &mut PgConnection,
-    import_id: i64,
-    new: i32,
-    report: &serde_json::Value,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE sample_imports SET rows_new = $2, report = $3 WHERE id = $1")
-        .bind(import_id)
-        .bind(new)
-        .bind(report)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
 /// A stored soil result with where and when it was taken.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct StoredResult {

@@ -17,11 +17,12 @@ use super::html::escape;
 use super::AppState;
 use crate::clock;
 use crate::db;
+use crate::db::sample_import::Imported;
 use crate::db::sampling::StoredResult;
 use crate::domain::access::Action;
 use crate::domain::document::DocumentId;
 use crate::domain::land_use::Gb36600Class;
-use crate::domain::sampling::{parse_csv, parse_json, BadRow, Parsed, Placement, RowProblem};
+use crate::domain::sampling::{parse_csv, parse_json, Placement};
 use crate::domain::screening::{screen, Gb36600, Level, Measured, Screening, Verdict};
 use crate::error::{ApiError, ApiResult};
 use crate::gis::crs::{Crs, ToCgcs2000};
@@ -47,10 +48,6 @@ async fn parcel_id(conn: &mut PgConnection, code: &str) -> ApiResult<(i64, Gb366
         id,
         Gb36600Class::from_number(class).unwrap_or(Gb36600Class::One),
     ))
-}
-
-fn bad_rows_json(bad: &[BadRow]) -> Value {
-    json!(bad)
 }
 
 /// Imports results from CSV (`text/csv`) or JSON (a list of rows, or `{"rows": [...]}`).
@@ -125,111 +122,23 @@ async fn import(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    let Parsed { mut rows, mut bad } = parsed;
-    let total = rows.len() + bad.len();
-    check_against_stored(&mut tx, id, &mut rows, &mut bad).await?;
-    let mut report = json!({
-        "rows_total": total, "rows_bad": bad.len(), "bad_rows": bad_rows_json(&bad), "partial": partial,
-    });
-    if !bad.is_empty() && !partial {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_rows",
-            format!("{} of {total} rows cannot be imported; nothing was imported (use partial=true for the good rows)", bad.len()),
-        )
-        .with("report", report));
+    match db::sample_import::import(&mut tx, id, parsed, partial, sha.as_str(), actor.0.id).await? {
+        Imported::Refused { message, report } => {
+            Err(
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_rows", message)
+                    .with("report", report),
+            )
+        }
+        Imported::Written { new, report } => {
+            tx.commit().await?;
+            let status = if new > 0 {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
+            Ok((status, Json(report)).into_response())
+        }
     }
-    let import_id = db::sampling::record_import(
-        &mut tx,
-        id,
-        sha.as_str(),
-        (
-            i32::try_from(total).unwrap_or(i32::MAX),
-            0,
-            i32::try_from(bad.len()).unwrap_or(i32::MAX),
-        ),
-        &report,
-        actor.0.id,
-    )
-    .await?;
-    let new = db::sampling::write(&mut tx, id, &rows, import_id).await?;
-    let outside: Vec<String> = sqlx::query_scalar(
-        "SELECT sp.point_id FROM sampling_points sp JOIN parcels p ON p.id = sp.parcel_id
-          WHERE sp.parcel_id = $1 AND NOT ST_DWithin(sp.geom::geography, p.geom::geography, 1) ORDER BY 1",
-    )
-    .bind(id)
-    .fetch_all(&mut *tx)
-    .await?;
-    report["import_id"] = json!(import_id);
-    report["rows_imported"] = json!(new);
-    report["rows_unchanged"] = json!(rows.len() as u64 - new);
-    report["points_outside_parcel"] = json!(outside);
-    db::sampling::set_import_new(
-        &mut tx,
-        import_id,
-        i32::try_from(new).unwrap_or(i32::MAX),
-        &report,
-    )
-    .await?;
-    tx.commit().await?;
-    let status = if new > 0 {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Json(report)).into_response())
-}
-
-/// Rows that contradict what is stored: a point elsewhere, a result with another value.
-async fn check_against_stored(
-    conn: &mut PgConnection,
-    parcel_id: i64,
-    rows: &mut Vec<crate::domain::sampling::SampleRow>,
-    bad: &mut Vec<BadRow>,
-) -> ApiResult<()> {
-    let points = db::sampling::points(conn, parcel_id).await?;
-    let stored = db::sampling::result_values(conn, parcel_id).await?;
-    let mut conflicts = Vec::new();
-    rows.retain(|r| {
-        let mut problems = Vec::new();
-        if let Some((x, y)) = points.get(&r.point_id) {
-            if (x - r.lon).abs() > 1e-6 || (y - r.lat).abs() > 1e-6 {
-                problems.push(RowProblem {
-                    field: "x",
-                    message: format!("point {} is stored at ({x}, {y})", r.point_id),
-                });
-            }
-        }
-        if let Some((v, below)) = stored.get(&db::sampling::key_of(r)) {
-            let same = *below == r.below_detection
-                && match (v, r.value_mgkg) {
-                    (Some(a), Some(b)) => (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0),
-                    (None, None) => true,
-                    _ => false,
-                };
-            if !same {
-                problems.push(RowProblem {
-                    field: "value",
-                    message: format!(
-                        "{} of this sample is already recorded with another value",
-                        r.item.name_zh
-                    ),
-                });
-            }
-        }
-        if problems.is_empty() {
-            true
-        } else {
-            conflicts.push(BadRow {
-                line: r.line,
-                problems,
-            });
-            false
-        }
-    });
-    bad.extend(conflicts);
-    bad.sort_by_key(|b| b.line);
-    Ok(())
 }
 
 async fn list(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<Json<Value>> {
