@@ -128,6 +128,93 @@ async fn the_demo_district_loads_idempotently_with_plausible_parcels_and_histori
     assert!(worst < 1e-3, "{worst}");
 }
 
+/// The demo's samples agree with its histories, and its patches show the watchlist's cases.
+#[tokio::test]
+async fn the_demo_samples_agree_with_the_histories_and_the_patches_are_on_the_watchlist() {
+    let app = common::TestApp::new().await;
+    soilreg::demo::load(&app.pool).await.expect("demo");
+    let count = |sql: &'static str| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .expect(sql)
+        }
+    };
+    let concluded = count(
+        "SELECT count(DISTINCT parcel_id) FROM parcel_events WHERE kind = 'phase2_concluded'",
+    )
+    .await;
+    assert!(
+        concluded > 10,
+        "{concluded} demo parcels with a phase-two conclusion"
+    );
+    // Six points in each of them, none outside its parcel, and in no other parcel.
+    assert_eq!(
+        count("SELECT count(*) FROM sampling_points").await,
+        6 * concluded
+    );
+    assert_eq!(
+        count(
+            "SELECT count(DISTINCT sp.parcel_id) FROM sampling_points sp JOIN parcel_events e
+                 ON e.parcel_id = sp.parcel_id AND e.kind = 'phase2_concluded'"
+        )
+        .await,
+        concluded
+    );
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM sampling_points sp JOIN parcels p ON p.id = sp.parcel_id
+                WHERE NOT ST_Intersects(sp.geom, p.geom)"
+        )
+        .await,
+        0
+    );
+    let results = count("SELECT count(*) FROM results").await;
+    let patches = count("SELECT count(*) FROM rs_patches").await;
+    assert_eq!(patches, 4);
+    soilreg::demo::load(&app.pool).await.expect("second load");
+    assert_eq!(count("SELECT count(*) FROM results").await, results);
+    assert_eq!(count("SELECT count(*) FROM rs_patches").await, patches);
+
+    // A contaminated parcel's samples exceed the screening value where its history says.
+    let code: String = sqlx::query_scalar(
+        "SELECT p.code FROM parcels p JOIN parcel_events e ON e.parcel_id = p.id AND e.kind = 'phase2_concluded'
+          ORDER BY p.id LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("a concluded parcel");
+    let ex = app
+        .get(&format!("/api/parcels/{code}/exceedances?class=1"))
+        .await;
+    assert_eq!(ex.status, axum::http::StatusCode::OK, "{}", ex.text);
+    assert_eq!(ex.body["verdict"], "over_screening", "{}", ex.text);
+    let over: Vec<&serde_json::Value> = ex.body["items"]
+        .as_array()
+        .expect("items over a value")
+        .iter()
+        .collect();
+    assert_eq!(over.len(), 1, "only the arsenic hotspot: {}", ex.text);
+    assert_eq!(over[0]["value_mgkg"], 84.0, "{}", ex.text);
+
+    // The watchlist flags the patches on restricted parcels and on unused land, not the
+    // one where the permit was given.
+    let watch = app.get("/api/enforcement/watchlist").await;
+    assert_eq!(watch.status, axum::http::StatusCode::OK, "{}", watch.text);
+    let flagged: Vec<&str> = watch.body["cases"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .filter_map(|c| c["patch"].as_str())
+        .collect();
+    for no in ["WP-DEMO-001", "WP-DEMO-002", "WP-DEMO-003"] {
+        assert!(flagged.contains(&no), "{no} not flagged: {flagged:?}");
+    }
+    assert!(!flagged.contains(&"WP-DEMO-004"), "{flagged:?}");
+}
+
 #[tokio::test]
 async fn generation_is_deterministic_for_a_seed() {
     let (a, _) = database().await;

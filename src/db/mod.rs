@@ -12,6 +12,7 @@ pub mod imports;
 pub mod key_units;
 pub mod ledgers;
 pub mod parcels;
+pub mod patches;
 pub mod plan;
 pub mod rules;
 pub mod sample_import;

@@ -2,6 +2,8 @@
 
 mod enterprises;
 mod lifecycle;
+mod patches;
+mod samples;
 
 pub use lifecycle::record_for as record_histories;
 
@@ -151,7 +153,8 @@ pub fn demo_users() -> Vec<DemoUser> {
     out
 }
 
-/// Loads the whole demo district: outline, towns, parcels and users (idempotent).
+/// Loads the whole demo district (idempotent): outline, towns, parcels, users, firms and
+/// ledgers, histories, soil samples and remote-sensing patches.
 pub async fn load(pool: &PgPool) -> Result<Vec<DemoUser>> {
     generate(pool, "DEMO-", DEMO_PARCELS, DEMO_SEED, false).await?;
     let users = demo_users();
@@ -169,5 +172,7 @@ pub async fn load(pool: &PgPool) -> Result<Vec<DemoUser>> {
     tx.commit().await?;
     enterprises::load(pool).await?;
     lifecycle::record(pool).await?;
+    samples::load(pool).await?;
+    patches::load(pool).await?;
     Ok(users)
 }

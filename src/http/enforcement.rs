@@ -10,6 +10,7 @@ use super::extract::{Actor, JsonBody, Params};
 use super::AppState;
 use crate::clock;
 use crate::db;
+use crate::db::patches::PatchRow;
 use crate::domain::access::Action;
 use crate::domain::lifecycle::Stage;
 use crate::domain::parcel::FieldError;
@@ -168,23 +169,7 @@ async fn import_patches(
         .with("bad_features", json!(bad)));
     }
     let mut tx = state.pool.begin().await?;
-    let mut new = 0;
-    for (no, kind, on, g) in &good {
-        new += sqlx::query(
-            "INSERT INTO rs_patches (patch_no, kind, detected_on, geom, area_m2, imported_by)
-             VALUES ($1, $2, $3, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($4), 4490)),
-                     ST_Area(ST_SetSRID(ST_GeomFromGeoJSON($4), 4490)::geography), $5)
-             ON CONFLICT ON CONSTRAINT rs_patches_no_key DO NOTHING",
-        )
-        .bind(no)
-        .bind(kind)
-        .bind(on)
-        .bind(g)
-        .bind(actor.0.id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    }
+    let new = db::patches::insert(&mut tx, &good, actor.0.id).await?;
     tx.commit().await?;
     let status = if new > 0 {
         StatusCode::CREATED
@@ -198,8 +183,6 @@ async fn import_patches(
         ),
     ))
 }
-
-type PatchRow = (String, PatchKind, time::Date, String);
 
 /// Parses every feature; the good ones, and the bad ones with their problems.
 fn parse_patches(features: &[Value], state: &AppState) -> ApiResult<(Vec<PatchRow>, Vec<Value>)> {
