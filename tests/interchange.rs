@@ -809,6 +809,16 @@ async fn the_api_runs_an_import_as_a_job_and_saves_the_mapping_per_source() {
     assert!(!r.mapping.contains_key("name"), "{:?}", r.mapping);
     let without = run(&app.pool, &path2, &dry_run()).await;
     assert!(without.is_err_and(|e| matches!(e, ImportError::Unmapped { .. })));
+    // The saved mapping is listed for the page: the code's column, and no name column.
+    let saved = app.get("/api/imports/mappings").await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+    let mapping = &saved.body["mappings"][0];
+    assert_eq!(mapping["source"], "测绘院", "{}", saved.text);
+    assert_eq!(mapping["mapping"]["code"], "图斑号", "{}", saved.text);
+    assert_eq!(mapping["mapping"]["name"], Value::Null, "{}", saved.text);
+    assert!(mapping["mapping"]
+        .as_object()
+        .is_some_and(|m| m.contains_key("name")));
     let list = app.get("/api/imports").await;
     assert!(list.body["imports"]
         .as_array()

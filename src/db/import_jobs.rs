@@ -16,6 +16,17 @@ pub async fn saved_mapping(pool: &PgPool, source: &str) -> Result<Option<Choices
     Ok(v.and_then(|v| serde_json::from_value(v).ok()))
 }
 
+/// Every saved mapping, the latest first: `[{source, mapping, updated_at}]`.
+pub async fn saved_mappings(pool: &PgPool) -> Result<Value, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT coalesce(json_agg(json_build_object('source', source, 'mapping', mapping, 'updated_at', updated_at)
+                                  ORDER BY updated_at DESC, source), '[]')
+           FROM import_mappings",
+    )
+    .fetch_one(pool)
+    .await
+}
+
 pub async fn save_mapping(
     conn: &mut PgConnection,
     source: &str,

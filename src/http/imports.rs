@@ -35,6 +35,7 @@ pub fn router() -> Router<AppState> {
                 .post(upload)
                 .layer(DefaultBodyLimit::max(MAX_UPLOAD)),
         )
+        .route("/api/imports/mappings", get(mappings))
         .route("/api/imports/{id}", get(job))
         .route("/imports", get(page))
 }
@@ -233,6 +234,14 @@ async fn job(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult
 async fn list(State(state): State<AppState>) -> ApiResult<Json<Value>> {
     Ok(Json(
         json!({"imports": db::import_jobs::jobs(&state.pool, 50).await?}),
+    ))
+}
+
+/// The mappings saved per source (`member: column`, or `null` for a member chosen to have
+/// no column), for the page's choice of source.
+async fn mappings(State(state): State<AppState>) -> ApiResult<Json<Value>> {
+    Ok(Json(
+        json!({"mappings": db::import_jobs::saved_mappings(&state.pool).await?}),
     ))
 }
 

@@ -1077,6 +1077,7 @@ async function main() {
       const columns = await page.$$eval('#mapping select[name=code] option', (els) => els.map((e) => e.value));
       assert(columns.includes('图斑号') && columns.includes('所属镇街'), `code choices: ${columns}`);
       await page.selectOption('#mapping select[name=code]', '图斑号');
+      await page.fill('input[name=source]', 'E2E测绘队');
       await page.click('#review [data-act=import]');
       await page.waitForFunction(() => /committed/.test(document.querySelector('#status').textContent), null, { timeout: WAIT });
       const summary = await page.textContent('[data-testid=summary]');
@@ -1087,6 +1088,12 @@ async function main() {
       assert(res.ok, `E2E-IMP-3 not stored (HTTP ${res.status})`);
       const parcel = await res.json();
       assert(parcel.properties.name === '导入测试三' && parcel.properties.town === '110109006', `stored: ${JSON.stringify(parcel.properties)}`);
+      // The source's mapping was saved: the page offers the source and shows its mapping.
+      await page.goto(`${BASE}/imports`);
+      await page.waitForFunction(() => document.querySelector('#sources option[value="E2E测绘队"]'), null, { timeout: WAIT });
+      await page.fill('input[name=source]', 'E2E测绘队');
+      const saved = await page.textContent('#saved');
+      assert(saved.includes('code=图斑号'), `saved mapping: ${saved}`);
       await page.goto(BASE);
       await page.waitForSelector('#list li[data-code]', { timeout: WAIT });
       return summary.replace(/\s+/g, ' ').trim();
