@@ -1041,6 +1041,24 @@ async fn an_upload_into_a_ledger_needs_its_keepers_and_fills_it() {
         .await
         .expect("row");
     assert_eq!(patroller, "王五");
+    // The job says what it went into and whose it was, in the list too.
+    assert_eq!(job["into"], "unused-land-patrols", "{job}");
+    assert_eq!(job["user"], format!("user-{keeper}"), "{job}");
+    let list = app.get("/api/imports").await.body;
+    assert_eq!(list["imports"][0]["into"], "unused-land-patrols", "{list}");
+    // Every place an import can go is one the jobs' table takes.
+    let mut tx = app.pool.begin().await.expect("tx");
+    for register in std::iter::once(import::Register::Parcels)
+        .chain(soilreg::domain::ledgers::Ledger::ALL.map(import::Register::Ledger))
+    {
+        sqlx::query(
+            "INSERT INTO imports (id, file_name, file_sha256, register) VALUES (gen_random_uuid(), 'f', repeat('0', 64), $1)",
+        )
+        .bind(register.slug())
+        .execute(&mut *tx)
+        .await
+        .unwrap_or_else(|e| panic!("{}: {e}", register.slug()));
+    }
 }
 
 #[tokio::test]

@@ -60,15 +60,17 @@ pub async fn start_job(
     id: Uuid,
     file_name: &str,
     sha256: &str,
-    source: Option<&str>,
+    (register, source): (&str, Option<&str>),
     user: Option<i64>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO imports (id, file_name, file_sha256, source, created_by) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO imports (id, file_name, file_sha256, register, source, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(id)
     .bind(file_name)
     .bind(sha256)
+    .bind(register)
     .bind(source)
     .bind(user)
     .execute(pool)
@@ -126,11 +128,11 @@ const STATUS_SQL: &str =
 /// A job as the web page sees it.
 pub async fn job(pool: &PgPool, id: Uuid) -> Result<Option<Value>, sqlx::Error> {
     sqlx::query_scalar(&format!(
-        "SELECT jsonb_build_object('id', id, 'file', file_name, 'sha256', file_sha256,
-                'source', source, 'status', {STATUS_SQL},
+        "SELECT jsonb_build_object('id', i.id, 'file', file_name, 'sha256', file_sha256,
+                'into', register, 'source', source, 'status', {STATUS_SQL}, 'user', u.name,
                 'phase', phase, 'done', done, 'total', total, 'error', error, 'report', report,
-                'created_at', created_at, 'finished_at', finished_at)
-           FROM imports WHERE id = $1"
+                'created_at', i.created_at, 'finished_at', finished_at)
+           FROM imports i LEFT JOIN users u ON u.id = i.created_by WHERE i.id = $1"
     ))
     .bind(id)
     .fetch_optional(pool)
@@ -140,11 +142,12 @@ pub async fn job(pool: &PgPool, id: Uuid) -> Result<Option<Value>, sqlx::Error> 
 /// The latest jobs, newest first (without their reports).
 pub async fn jobs(pool: &PgPool, limit: i64) -> Result<Vec<Value>, sqlx::Error> {
     sqlx::query_scalar(&format!(
-        "SELECT jsonb_build_object('id', id, 'file', file_name, 'source', source,
-                'status', {STATUS_SQL},
-                'done', done, 'total', total, 'created_at', created_at, 'finished_at', finished_at,
+        "SELECT jsonb_build_object('id', i.id, 'file', file_name, 'into', register, 'source', source,
+                'status', {STATUS_SQL}, 'user', u.name,
+                'done', done, 'total', total, 'created_at', i.created_at, 'finished_at', finished_at,
                 'counts', report -> 'counts')
-           FROM imports ORDER BY created_at DESC LIMIT $1"
+           FROM imports i LEFT JOIN users u ON u.id = i.created_by
+          ORDER BY i.created_at DESC LIMIT $1"
     ))
     .bind(limit)
     .fetch_all(pool)

@@ -201,11 +201,7 @@ async fn upload(
         let _scratch = scratch;
         let result = import::run_started(&job_state.pool, id, &req, progress).await;
         if matches!(&result, Ok(r) if r.committed) {
-            let layer = match req.opts.register {
-                Register::Parcels => "parcels",
-                Register::Ledger(l) => l.slug(),
-            };
-            job_state.tiles.invalidate(layer, None);
+            job_state.tiles.invalidate(req.opts.register.slug(), None);
         }
         if let Err(e) = result {
             tracing::info!(%id, error = %e, "import failed");

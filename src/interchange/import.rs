@@ -66,6 +66,16 @@ pub enum Register {
     Ledger(crate::domain::ledgers::Ledger),
 }
 
+impl Register {
+    /// `parcels`, or the ledger's slug: as the API's `into` and the tile layers name it.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Register::Parcels => "parcels",
+            Register::Ledger(l) => l.slug(),
+        }
+    }
+}
+
 /// One import to run: the file, the name it came under (an upload's, or the path's), the
 /// user's choices and the limits every boundary is held to.
 #[derive(Debug, Clone)]
@@ -148,7 +158,7 @@ pub async fn start_job(pool: &PgPool, id: Uuid, req: &Request) -> Result<(), Imp
         id,
         &req.file_name,
         &sha,
-        opts.source.as_deref(),
+        (opts.register.slug(), opts.source.as_deref()),
         opts.user,
     )
     .await?;

@@ -1082,6 +1082,10 @@ async function main() {
       await page.waitForFunction(() => /committed/.test(document.querySelector('#status').textContent), null, { timeout: WAIT });
       const summary = await page.textContent('[data-testid=summary]');
       assert(summary.includes('written 1') && summary.includes('已提交 committed'), `summary: ${summary}`);
+      // The recent imports list it: the file, into the register, by whom, committed.
+      await page.waitForFunction(() => /tuban\.geojson/.test(document.querySelector('#recent tbody tr')?.textContent || ''), null, { timeout: WAIT });
+      const latest = await page.textContent('#recent tbody tr');
+      assert(latest.includes('地块 Parcels') && latest.includes('demo-planning') && latest.includes('committed') && latest.includes('1 / 1 / 0'), `recent: ${latest}`);
       const map = await page.inputValue('textarea[name=map]');
       assert(map.split('\n').includes('code=图斑号'), `mapping sent: ${map}`);
       const res = await fetch(`${BASE}/api/parcels/E2E-IMP-3`);
