@@ -88,6 +88,23 @@ function metres([x1, y1], [x2, y2]) {
   return Math.hypot(dx, dy) * 6_371_000;
 }
 
+/**
+ * Sends a surveyor's GeoJSON — squares of 0.001° at (lon, 39.94) with the given
+ * properties — from the import page as a check only, signed in as a planning editor.
+ */
+async function checkOnImportPage(page, name, features) {
+  const sq = (x, y) => [[[x, y], [x + 0.001, y], [x + 0.001, y + 0.001], [x, y + 0.001], [x, y]]];
+  const fc = {
+    type: 'FeatureCollection',
+    features: features.map(([properties, lon]) => ({ type: 'Feature', properties, geometry: { type: 'Polygon', coordinates: sq(lon, 39.94) } })),
+  };
+  await page.goto(`${BASE}/imports`);
+  await page.fill('#token', 'demo-planning-token');
+  await page.setInputFiles('input[name=file]', { name, mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(fc)) });
+  await page.selectOption('select[name=mode]', 'dry_run');
+  await page.click('#form button[type=submit]');
+}
+
 function assert(cond, message) {
   if (!cond) throw new Error(message);
 }
@@ -1014,19 +1031,10 @@ async function main() {
     // 7g. The import page: a surveyor's GeoJSON (Chinese columns) checked as a dry run; the
     // page polls the job and shows the report, and nothing is written.
     await step('import page checks a file and shows the report', page, async () => {
-      const sq = (x, y) => [[[x, y], [x + 0.001, y], [x + 0.001, y + 0.001], [x, y + 0.001], [x, y]]];
-      const fc = {
-        type: 'FeatureCollection',
-        features: [
-          { type: 'Feature', properties: { 地块编码: 'E2E-IMP-1', 地块名称: '导入测试一', 所属镇街: '永定镇' }, geometry: { type: 'Polygon', coordinates: sq(115.6, 39.94) } },
-          { type: 'Feature', properties: { 地块编码: 'E2E-IMP-2', 地块名称: '导入测试二', 所属镇街: '火星镇' }, geometry: { type: 'Polygon', coordinates: sq(115.603, 39.94) } },
-        ],
-      };
-      await page.goto(`${BASE}/imports`);
-      await page.fill('#token', 'demo-planning-token');
-      await page.setInputFiles('input[name=file]', { name: 'survey.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(fc)) });
-      await page.selectOption('select[name=mode]', 'dry_run');
-      await page.click('#form button[type=submit]');
+      await checkOnImportPage(page, 'survey.geojson', [
+        [{ 地块编码: 'E2E-IMP-1', 地块名称: '导入测试一', 所属镇街: '永定镇' }, 115.6],
+        [{ 地块编码: 'E2E-IMP-2', 地块名称: '导入测试二', 所属镇街: '火星镇' }, 115.603],
+      ]);
       await page.waitForSelector('[data-testid=summary]', { timeout: WAIT });
       const summary = await page.textContent('[data-testid=summary]');
       assert(summary.includes('features 2') && summary.includes('new 1') && summary.includes('rejected 1'), `summary: ${summary}`);
@@ -1061,16 +1069,7 @@ async function main() {
     // 7g'. A column no guess knows holds the code: the check fails, the chooser lists the
     // file's columns, and choosing one there imports the same file without re-picking it.
     await step('import page: choose the code column, then import', page, async () => {
-      const sq = (x, y) => [[[x, y], [x + 0.001, y], [x + 0.001, y + 0.001], [x, y + 0.001], [x, y]]];
-      const fc = {
-        type: 'FeatureCollection',
-        features: [{ type: 'Feature', properties: { 图斑号: 'E2E-IMP-3', 地块名称: '导入测试三', 所属镇街: '永定镇' }, geometry: { type: 'Polygon', coordinates: sq(115.6, 39.94) } }],
-      };
-      await page.goto(`${BASE}/imports`);
-      await page.fill('#token', 'demo-planning-token');
-      await page.setInputFiles('input[name=file]', { name: 'tuban.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(fc)) });
-      await page.selectOption('select[name=mode]', 'dry_run');
-      await page.click('#form button[type=submit]');
+      await checkOnImportPage(page, 'tuban.geojson', [[{ 图斑号: 'E2E-IMP-3', 地块名称: '导入测试三', 所属镇街: '永定镇' }, 115.6]]);
       await page.waitForSelector('#review:not([hidden])', { timeout: WAIT });
       const failed = await page.textContent('#status');
       assert(failed.includes('failed') && failed.includes('parcel code'), `status: ${failed}`);
