@@ -248,20 +248,26 @@ impl Mapping {
         Mapping(out)
     }
 
-    /// The guess, with a saved mapping over it and the user's choices over both;
-    /// a column that is not in the file is an error.
+    /// The guess, with a saved mapping over it and the user's choices over both. A column
+    /// the user chose that is not in the file is an error; one the saved mapping names is
+    /// passed over (the source's last file had it, this one need not).
     pub fn resolve(
         columns: &[String],
         saved: Option<&Choices>,
         chosen: &Choices,
     ) -> Result<Mapping, FieldError> {
         let mut m = Mapping::guess(columns);
-        for (member, col) in saved.iter().flat_map(|s| s.0.iter()).chain(chosen.0.iter()) {
+        let in_file = |col: &String| columns.iter().any(|c| c == col);
+        let saved = saved
+            .iter()
+            .flat_map(|s| s.0.iter())
+            .filter(|(_, col)| col.as_ref().is_none_or(in_file));
+        for (member, col) in saved.chain(chosen.0.iter()) {
             let Some(col) = col else {
                 m.0.remove(member);
                 continue;
             };
-            if !columns.iter().any(|c| c == col) {
+            if !in_file(col) {
                 return Err(FieldError::new(
                     member.key(),
                     "unknown_column",
@@ -420,6 +426,18 @@ mod tests {
             m2.to_save(Some(&saved), &again).0.get(&Member::Name),
             Some(&Some("名称".to_owned()))
         );
+        // A saved column the next file lacks is passed over; a chosen one is an error.
+        let fewer = cols(&["编号", "名称"]);
+        let m3 = Mapping::resolve(
+            &fewer,
+            Some(&m2.to_save(Some(&saved), &again)),
+            &Choices::default(),
+        )
+        .expect("a saved column the file lacks is no error");
+        assert_eq!(m3.column(Member::Address), None);
+        assert_eq!(m3.column(Member::Name), Some("名称"));
+        let gone = Choices::parse_pairs(["address=地址"]).expect("pairs");
+        assert!(Mapping::resolve(&fewer, None, &gone).is_err());
         // A mapping saved before choices could be empty still reads.
         let old: Choices = serde_json::from_str(r#"{"code":"编号"}"#).expect("old saved mapping");
         assert_eq!(old.0.get(&Member::Code), Some(&Some("编号".to_owned())));
