@@ -374,6 +374,62 @@ async fn the_report_names_each_problem_and_all_or_nothing_writes_nothing() {
     );
     assert_eq!(outcome_of(&r, 8).1, [ProblemKind::OverlapsFile]);
     assert_eq!(outcome_of(&r, 9).0, Outcome::New);
+    // Each problem of a shape says where: in the overlap, in the part outside, in the
+    // feature (PostGIS decides, on the stored geometries).
+    let located = |n: usize| {
+        let f = r.features.iter().find(|f| f.feature == n).expect("listed");
+        let [x, y] = f.problems[0]
+            .location
+            .unwrap_or_else(|| panic!("feature {n}: {:?}", f.problems));
+        format!("ST_SetSRID(ST_MakePoint({x}, {y}), 4490)")
+    };
+    let square = |x: f64, y: f64| {
+        format!(
+            "ST_MakeEnvelope({x}, {y}, {}, {}, 4490)",
+            x + 0.001,
+            y + 0.001
+        )
+    };
+    for (n, inside, outside) in [
+        // in OLD-1 (116.1, 39.95) and OV-1 both
+        (
+            3,
+            format!(
+                "ST_Intersection({}, {})",
+                square(116.1, 39.95),
+                square(116.1005, 39.9505)
+            ),
+            None,
+        ),
+        // in FAR, not in the district
+        (
+            4,
+            square(115.4195, 39.95),
+            Some("(SELECT boundary FROM district)".to_owned()),
+        ),
+        (5, square(116.04, 39.95), None),
+        // in feature 1 and feature 8 both
+        (
+            8,
+            format!(
+                "ST_Intersection({}, {})",
+                square(116.02, 39.95),
+                square(116.0205, 39.9502)
+            ),
+            None,
+        ),
+        (2, square(116.03, 39.95), None),
+    ] {
+        let point = located(n);
+        let outside = outside.map_or("false".into(), |o| format!("ST_Intersects({o}, {point})"));
+        let (is_in, is_out): (bool, bool) = sqlx::query_as(&format!(
+            "SELECT ST_Intersects({inside}, {point}), {outside}"
+        ))
+        .fetch_one(&app.pool)
+        .await
+        .expect("where");
+        assert!(is_in && !is_out, "feature {n}: {point}");
+    }
 
     // Good rows only, with repairs accepted: the bowtie is repaired and written.
     let opts = Options {

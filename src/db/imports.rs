@@ -47,9 +47,37 @@ impl Findings {
     }
 }
 
+/// A point of a staged feature `s`, for the report to say where — on its surface, or its
+/// centroid when PostGIS finds it invalid (GEOS finds no surface point of those) — as
+/// `a.at`, joined laterally.
+const AT: &str = "(SELECT CASE WHEN s.valid THEN ST_PointOnSurface(s.geom) ELSE ST_Centroid(s.geom) END AS at) a";
+
+/// A problem found at a point (x, y in CGCS2000 degrees).
+fn at(p: Problem, x: Option<f64>, y: Option<f64>) -> Problem {
+    Problem {
+        location: x.zip(y).map(|(x, y)| [x, y]),
+        ..p
+    }
+}
+
 fn pct(x: f64) -> String {
     format!("{:.2} %", x * 100.0)
 }
+
+/// A feature and a point of it.
+type Located = (i32, Option<f64>, Option<f64>);
+/// A feature with a code also found earlier in the file: its code, the earlier one, where.
+type Duplicate = (i32, String, i32, Option<f64>, Option<f64>);
+/// A feature overlapping another (a parcel's code, or a feature of the file): the share
+/// of it overlapped, and a point of the overlap.
+type Overlap<T> = (i32, T, f64, Option<f64>, Option<f64>);
+/// A feature's stated and computed areas, and a point of it.
+type Areas = (i32, f64, f64, Option<f64>, Option<f64>);
+/// A feature, the share of it a check found, and a point of that share.
+type Shared = (i32, f64, Option<f64>, Option<f64>);
+/// A feature whose code is in the register: its code, and whether its attributes and its
+/// boundary are the same.
+type Existing = (i32, String, bool, bool);
 
 /// A feature PostGIS finds invalid: reason, location, and what the repair would make.
 type InvalidRow = (
@@ -134,38 +162,36 @@ pub async fn check(
     ))
     .execute(&mut *conn)
     .await?;
-    let no_town: Vec<i32> =
-        sqlx::query_scalar(&stage.sql("SELECT idx FROM import_stage WHERE town IS NULL AND valid"))
-            .fetch_all(&mut *conn)
-            .await?;
-    for idx in no_town {
-        f.add(
-            idx,
-            Problem::new(
-                ProblemKind::NoTown,
-                "the file gives no town and the polygon lies in no town's boundary",
-            ),
+    let no_town: Vec<Located> = sqlx::query_as(&stage.sql(&format!(
+        "SELECT s.idx, ST_X(a.at), ST_Y(a.at) FROM import_stage s, LATERAL {AT}
+          WHERE s.town IS NULL AND s.valid"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    for (idx, x, y) in no_town {
+        let p = Problem::new(
+            ProblemKind::NoTown,
+            "the file gives no town and the polygon lies in no town's boundary",
         );
+        f.add(idx, at(p, x, y));
     }
 
     on_phase("codes");
-    let dups: Vec<(i32, String, i32)> = sqlx::query_as(&stage.sql(
-        "SELECT idx, code, first FROM (
-            SELECT idx, code, min(idx) OVER (PARTITION BY code) AS first FROM import_stage) d
-          WHERE idx <> first ORDER BY idx",
-    ))
+    let dups: Vec<Duplicate> = sqlx::query_as(&stage.sql(&format!(
+        "SELECT s.idx, s.code, s.first, ST_X(a.at), ST_Y(a.at) FROM (
+            SELECT *, min(idx) OVER (PARTITION BY code) AS first FROM import_stage) s, LATERAL {AT}
+          WHERE s.idx <> s.first ORDER BY s.idx"
+    )))
     .fetch_all(&mut *conn)
     .await?;
-    for (idx, code, first) in dups {
-        f.add(
-            idx,
-            Problem::new(
-                ProblemKind::DuplicateInFile,
-                format!("code {code} is also feature {first} of this file"),
-            ),
+    for (idx, code, first, x, y) in dups {
+        let p = Problem::new(
+            ProblemKind::DuplicateInFile,
+            format!("code {code} is also feature {first} of this file"),
         );
+        f.add(idx, at(p, x, y));
     }
-    let existing: Vec<(i32, String, bool, bool)> = sqlx::query_as(
+    let existing: Vec<Existing> = sqlx::query_as(
         &stage.sql("SELECT s.idx, s.code,
                 (p.name, p.town, p.address, p.current_use, p.planned_use, p.land_right,
                  p.right_holder, p.responsible_party, p.risk)
@@ -185,43 +211,60 @@ pub async fn check(
     sqlx::query(&stage.sql("ANALYZE import_known"))
         .execute(&mut *conn)
         .await?;
-    for (idx, code, same_attrs, same_geom) in existing {
-        if same_attrs && same_geom {
-            f.unchanged.insert(idx);
-        } else {
+    let taken: Vec<(i32, String, &str)> = existing
+        .into_iter()
+        .filter_map(|(idx, code, same_attrs, same_geom)| {
             let what = match (same_attrs, same_geom) {
+                (true, true) => {
+                    f.unchanged.insert(idx);
+                    return None;
+                }
                 (false, false) => "other attributes and another boundary",
                 (false, true) => "other attributes",
-                _ => "another boundary",
+                (true, false) => "another boundary",
             };
-            f.add(
-                idx,
-                Problem::new(
-                    ProblemKind::CodeTaken,
-                    format!("parcel {code} is already in the register with {what}; edit it there"),
-                ),
-            );
-        }
+            Some((idx, code, what))
+        })
+        .collect();
+    // where they are: only the ones taken (a file imported again is all unchanged)
+    let ids: Vec<i32> = taken.iter().map(|t| t.0).collect();
+    let points: HashMap<i32, (Option<f64>, Option<f64>)> = sqlx::query_as::<_, Located>(
+        &stage.sql(&format!(
+            "SELECT s.idx, ST_X(a.at), ST_Y(a.at) FROM import_stage s, LATERAL {AT} WHERE s.idx = ANY($1)"
+        )),
+    )
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|(idx, x, y)| (idx, (x, y)))
+    .collect();
+    for (idx, code, what) in taken {
+        let p = Problem::new(
+            ProblemKind::CodeTaken,
+            format!("parcel {code} is already in the register with {what}; edit it there"),
+        );
+        let (x, y) = points.get(&idx).copied().unwrap_or_default();
+        f.add(idx, at(p, x, y));
     }
 
     on_phase("district");
-    let outside: Vec<(i32, f64)> = sqlx::query_as(&stage.sql(
-        "SELECT s.idx, ST_Area(ST_Difference(s.geom, d.boundary)) / ST_Area(s.geom)
-           FROM import_stage s, district d
+    // with a point of the part outside
+    let outside: Vec<Shared> = sqlx::query_as(&stage.sql(
+        "SELECT s.idx, ST_Area(o.g) / ST_Area(s.geom), ST_X(ST_PointOnSurface(o.g)), ST_Y(ST_PointOnSurface(o.g))
+           FROM import_stage s, district d, LATERAL (SELECT ST_Difference(s.geom, d.boundary) AS g) o
           -- ST_Covers with the district first: PostGIS prepares the repeated argument once
           WHERE s.valid AND NOT ST_Covers(d.boundary, s.geom)
             AND NOT EXISTS (SELECT 1 FROM import_known k WHERE k.idx = s.idx)",
     ))
     .fetch_all(&mut *conn)
     .await?;
-    for (idx, share) in outside.into_iter().filter(|(_, s)| *s > tol.outside) {
-        f.add(
-            idx,
-            Problem::new(
-                ProblemKind::OutsideDistrict,
-                format!("{} of the polygon lies outside the district", pct(share)),
-            ),
+    for (idx, share, x, y) in outside.into_iter().filter(|o| o.1 > tol.outside) {
+        let p = Problem::new(
+            ProblemKind::OutsideDistrict,
+            format!("{} of the polygon lies outside the district", pct(share)),
         );
+        f.add(idx, at(p, x, y));
     }
 
     on_phase("overlaps");
@@ -235,11 +278,13 @@ pub async fn check(
     sqlx::query(&stage.sql("ANALYZE import_pairs"))
         .execute(&mut *conn)
         .await?;
-    let overlaps: Vec<(i32, String, f64)> = sqlx::query_as(&stage.sql(
-        "SELECT DISTINCT ON (s.idx) s.idx, p.code,
-                ST_Area(ST_Intersection(s.geom, p.geom)) / ST_Area(s.geom) AS share
+    // each with a point of the overlap
+    let overlaps: Vec<Overlap<String>> = sqlx::query_as(&stage.sql(
+        "SELECT DISTINCT ON (s.idx) s.idx, p.code, ST_Area(i.g) / ST_Area(s.geom) AS share,
+                ST_X(ST_PointOnSurface(i.g)), ST_Y(ST_PointOnSurface(i.g))
            FROM import_stage s JOIN parcels p
-             ON s.geom && p.geom AND p.code <> s.code AND p.retired_at IS NULL
+             ON s.geom && p.geom AND p.code <> s.code AND p.retired_at IS NULL,
+                LATERAL (SELECT ST_Intersection(s.geom, p.geom) AS g) i
           -- interiors meet: intersecting and not merely touching, in one relate
           WHERE s.valid AND ST_Relate(s.geom, p.geom, 'T********')
             AND NOT EXISTS (SELECT 1 FROM import_known k WHERE k.idx = s.idx)
@@ -247,61 +292,57 @@ pub async fn check(
     ))
     .fetch_all(&mut *conn)
     .await?;
-    for (idx, code, share) in overlaps.into_iter().filter(|o| o.2 > tol.overlap) {
-        f.add(
-            idx,
-            Problem::new(
-                ProblemKind::OverlapsRegister,
-                format!("{} of the polygon overlaps parcel {code}", pct(share)),
-            ),
+    for (idx, code, share, x, y) in overlaps.into_iter().filter(|o| o.2 > tol.overlap) {
+        let p = Problem::new(
+            ProblemKind::OverlapsRegister,
+            format!("{} of the polygon overlaps parcel {code}", pct(share)),
         );
+        f.add(idx, at(p, x, y));
     }
-    let within: Vec<(i32, i32, f64)> = sqlx::query_as(&stage.sql(
-        "SELECT DISTINCT ON (b.idx) b.idx, a.idx,
-                ST_Area(ST_Intersection(a.geom, b.geom)) / ST_Area(b.geom) AS share
+    let within: Vec<Overlap<i32>> = sqlx::query_as(&stage.sql(
+        "SELECT DISTINCT ON (b.idx) b.idx, a.idx, ST_Area(i.g) / ST_Area(b.geom) AS share,
+                ST_X(ST_PointOnSurface(i.g)), ST_Y(ST_PointOnSurface(i.g))
            FROM import_pairs p
-           JOIN import_stage a ON a.idx = p.a JOIN import_stage b ON b.idx = p.b
+           JOIN import_stage a ON a.idx = p.a JOIN import_stage b ON b.idx = p.b,
+                LATERAL (SELECT ST_Intersection(a.geom, b.geom) AS g) i
           WHERE a.valid AND b.valid AND ST_Relate(a.geom, b.geom, 'T********')
             AND NOT EXISTS (SELECT 1 FROM import_known k WHERE k.idx = b.idx)
           ORDER BY b.idx, share DESC",
     ))
     .fetch_all(&mut *conn)
     .await?;
-    for (idx, other, share) in within.into_iter().filter(|o| o.2 > tol.overlap) {
-        f.add(
-            idx,
-            Problem::new(
-                ProblemKind::OverlapsFile,
-                format!(
-                    "{} of the polygon overlaps feature {other} of this file",
-                    pct(share)
-                ),
+    for (idx, other, share, x, y) in within.into_iter().filter(|o| o.2 > tol.overlap) {
+        let p = Problem::new(
+            ProblemKind::OverlapsFile,
+            format!(
+                "{} of the polygon overlaps feature {other} of this file",
+                pct(share)
             ),
         );
+        f.add(idx, at(p, x, y));
     }
 
     on_phase("areas");
-    let areas: Vec<(i32, f64, f64)> = sqlx::query_as(&stage.sql(
-        "SELECT s.idx, s.stated_area, s.area FROM import_stage s
-          WHERE s.stated_area IS NOT NULL AND s.valid
-            AND NOT EXISTS (SELECT 1 FROM import_known k WHERE k.idx = s.idx)",
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
-    for (idx, stated, computed) in areas {
+    // only the features whose areas differ, each with a point of it
+    let areas: Vec<Areas> =
+        sqlx::query_as(&stage.sql(&format!(
+            "SELECT s.idx, s.stated_area, s.area, ST_X(a.at), ST_Y(a.at) FROM import_stage s, LATERAL {AT}
+              WHERE s.stated_area IS NOT NULL AND s.valid AND abs(s.stated_area - s.area) > $1 * s.area
+                AND NOT EXISTS (SELECT 1 FROM import_known k WHERE k.idx = s.idx)"
+        )))
+        .bind(tol.area)
+        .fetch_all(&mut *conn)
+        .await?;
+    for (idx, stated, computed, x, y) in areas {
         let diff = (stated - computed).abs() / computed;
-        if diff > tol.area {
-            f.add(
-                idx,
-                Problem::new(
-                    ProblemKind::AreaMismatch,
-                    format!(
-                        "the file states {stated:.1} m² but the polygon measures {computed:.1} m² ({} apart)",
-                        pct(diff)
-                    ),
-                ),
-            );
-        }
+        let p = Problem::new(
+            ProblemKind::AreaMismatch,
+            format!(
+                "the file states {stated:.1} m² but the polygon measures {computed:.1} m² ({} apart)",
+                pct(diff)
+            ),
+        );
+        f.add(idx, at(p, x, y));
     }
     Ok(f)
 }

@@ -1034,16 +1034,17 @@ async function main() {
       await checkOnImportPage(page, 'survey.geojson', [
         [{ 地块编码: 'E2E-IMP-1', 地块名称: '导入测试一', 所属镇街: '永定镇' }, 115.6],
         [{ 地块编码: 'E2E-IMP-2', 地块名称: '导入测试二', 所属镇街: '火星镇' }, 115.603],
+        [{ 地块编码: 'E2E-IMP-4', 地块名称: '导入测试四', 所属镇街: '永定镇', 面积: 1 }, 115.606],
       ]);
       await page.waitForSelector('[data-testid=summary]', { timeout: WAIT });
       const summary = await page.textContent('[data-testid=summary]');
-      assert(summary.includes('features 2') && summary.includes('new 1') && summary.includes('rejected 1'), `summary: ${summary}`);
+      assert(summary.includes('features 3') && summary.includes('new 1') && summary.includes('rejected 2'), `summary: ${summary}`);
       assert(summary.includes('nothing written'), 'a dry run wrote');
       // the phase's own count: at the end, every feature gone through
       const status = await page.textContent('#status');
-      assert(status.includes('完成 done 2 / 2'), `status: ${status}`);
+      assert(status.includes('完成 done 3 / 3'), `status: ${status}`);
       const counted = await page.textContent('[data-testid=problem-counts]');
-      assert(counted.includes('invalid_attribute (unknown_town) × 1'), `problem counts: ${counted}`);
+      assert(counted.includes('invalid_attribute (unknown_town) × 1') && counted.includes('area_mismatch × 1'), `problem counts: ${counted}`);
       const rejected = await page.textContent('tr.rejected');
       assert(rejected.includes('unknown_town'), `rejected row: ${rejected}`);
       // The report as CSV, for the surveyor: a line per problem, with a BOM for Excel.
@@ -1055,13 +1056,21 @@ async function main() {
       assert(csv.startsWith('\ufeff') && lines[0] === 'feature,code,outcome,problem,reason,message,repair,x,y', `CSV head: ${lines[0]}`);
       assert(lines.some((l) => l.startsWith('2,E2E-IMP-2,rejected,invalid_attribute,unknown_town,')), `CSV lines: ${lines.join(' | ')}`);
       assert(lines.some((l) => l.startsWith('1,E2E-IMP-1,new,')), `CSV lines: ${lines.join(' | ')}`);
+      const mismatch = lines.find((l) => l.startsWith('3,E2E-IMP-4,rejected,area_mismatch,'))?.split(',');
+      assert(mismatch && Number(mismatch.at(-2)) > 115.606 && Number(mismatch.at(-1)) > 39.94, `CSV lines: ${lines.join(' | ')}`);
       const stored = await fetch(`${BASE}/api/parcels/E2E-IMP-1`);
       assert(stored.status === 404, `the dry run stored E2E-IMP-1 (HTTP ${stored.status})`);
       // The mapping chooser shows what the guesses took from the Chinese column names.
       const chosen = await page.$$eval('#mapping select', (els) => Object.fromEntries(els.map((e) => [e.name, e.value])));
       assert(chosen.code === '地块编码' && chosen.name === '地块名称' && chosen.town === '所属镇街' && chosen.address === '',
         `mapping chooser: ${JSON.stringify(chosen)}`);
-      await page.goto(BASE);
+      // A problem's place opens the map there, marked.
+      const onMap = await page.getAttribute('tr.rejected [data-testid=on-map]', 'href');
+      const [x, y] = onMap.replace('/#at=', '').split(',').map(Number);
+      await page.click('tr.rejected [data-testid=on-map]');
+      await page.waitForSelector('[data-testid=marked-point]', { timeout: WAIT });
+      const center = await page.evaluate(() => window.__map.getCenter().toArray());
+      assert(Math.abs(center[0] - x) < 1e-6 && Math.abs(center[1] - y) < 1e-6 && x > 115.606 && x < 115.607, `map at ${center}, problem at ${x},${y}`);
       await page.waitForSelector('#list li[data-code]', { timeout: WAIT });
       return summary.replace(/\s+/g, ' ').trim();
     });

@@ -8,7 +8,7 @@ import { createFilters, FILTER_KEYS, toCql } from './filters.js';
 import { createExport } from './download.js';
 import { createLayerPanel } from './layers.js';
 import { createList } from './list.js';
-import { bboxOf, createMap, flyToGeometry, refreshParcels, setGroupVisible, setParcelFilter, setSelected } from './map.js';
+import { bboxOf, createMap, flyToGeometry, markPoint, refreshParcels, setGroupVisible, setParcelFilter, setSelected } from './map.js';
 import { createSignIn, onAuthChange } from './auth.js';
 import { createEventForm } from './eventform.js';
 import { createEditForm } from './edit.js';
@@ -209,6 +209,9 @@ document.addEventListener('keydown', (e) => {
 applyStatic();
 list.load(currentCql());
 setView(['review', 'dashboard'].includes(initial.view) ? initial.view : 'map');
+// `#at=lon,lat`: a point to look at (an import report's problem), marked on the map.
+const at = (initial.at || '').split(',').map(Number);
+if (at.length === 2 && Math.abs(at[0]) <= 180 && Math.abs(at[1]) <= 90) markPoint(map, at);
 if (initial.parcel) {
   select(initial.parcel);
   api

@@ -1,11 +1,12 @@
 // The MapLibre map: our own style, the parcel filter on the tile source, selection,
 // popups for the other layers, and camera moves to a parcel's geometry.
-import { Map as MapLibre, NavigationControl, ScaleControl, AttributionControl, Popup, setWorkerUrl } from 'maplibre-gl';
+import { Map as MapLibre, Marker, NavigationControl, ScaleControl, AttributionControl, Popup, setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import * as api from './api.js';
 import { enumName, onLangChange, riskName, stageName, t, townName } from './i18n.js';
 import { esc, formatArea, formatDate, formatNumber } from './format.js';
+import { toGcj02 } from './gcj02.js';
 import { boundsPolygon, buildStyle, DISTRICT_BOUNDS, LAYER_GROUPS, POPUP_LAYERS } from './mapstyle.js';
 
 // The worker is bundled as our own asset; MapLibre would otherwise look for it next to
@@ -240,4 +241,18 @@ export function flyToGeometry(map, geometry, { duration = 1200 } = {}) {
     ],
     { padding: { top: 80, bottom: 80, left: 80, right: 80 }, maxZoom: 17, duration },
   );
+}
+
+/**
+ * Marks a point given in CGCS2000 longitude and latitude (where an import report places a
+ * problem) and centres the map on it, close enough to see the parcels around it; offset
+ * like everything else when the basemap is in GCJ-02.
+ */
+export async function markPoint(map, lonlat) {
+  const config = await api.clientConfig().catch(() => null);
+  const at = config?.basemap?.gcj02 ? toGcj02(lonlat) : lonlat;
+  whenLoaded(map, () => {
+    new Marker({ color: '#d7191c' }).setLngLat(at).addTo(map).getElement().dataset.testid = 'marked-point';
+    map.jumpTo({ center: at, zoom: 17 });
+  });
 }
