@@ -1008,6 +1008,19 @@ async function main() {
       const atRisk = plan.tasks.flatMap((t) => t.measures).filter((m) => m.at_risk).length;
       const shownAtRisk = Number(await page.getAttribute('#dashboard [data-at-risk]', 'data-at-risk'));
       assert(shownAtRisk === atRisk, `at-risk measures shown ${shownAtRisk}, API ${atRisk}`);
+      // Farmland is weighed by area: its figures are hectares, the rate's own numbers.
+      const farmland = stats.rates.find((r) => r.definition.id === 'contaminated_farmland');
+      if (farmland) {
+        const text = await page.textContent('#dashboard li[data-rate=contaminated_farmland] .small');
+        const ha = (m2) => (m2 / 10000).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+        assert(text.includes(`${ha(farmland.numerator)} 公顷`) && text.includes(`${ha(farmland.denominator)} 公顷`), `farmland figures: ${text}`);
+      }
+      // The watchlist's cases, each with its rule: the demo's patch on a listed parcel among them.
+      const watch = await api('/api/enforcement/watchlist');
+      const cases = await page.$$eval('#dashboard [data-testid=watch-cases] li', (els) => els.map((e) => ({ id: e.dataset.case, text: e.textContent })));
+      assert(cases.length === watch.cases.length && cases.length > 0, `${cases.length} cases shown, API ${watch.cases.length}`);
+      const patch = cases.find((c) => c.id === 'WP-DEMO-001');
+      assert(patch && patch.text.includes('卫片图斑 WP-DEMO-001') && patch.text.includes('名录内'), `patch case: ${JSON.stringify(patch)}`);
       await snap(page, 'dashboard');
       const counted = stats.rates.find((r) => r.definition.id !== 'contaminated_farmland' && r.safe.length + r.not_safe.length > 0);
       let through = 'no rate has parcels this year';

@@ -77,16 +77,19 @@ export function createDashboard(root, { onCodes }) {
       .map((r) => {
         const id = r.definition?.id ?? '';
         const label = name(r.definition);
-        // Farmland rates count plots, not parcels: their numbers are not a parcel filter.
+        // Farmland rates weigh plots by area, not parcels by number: their figures are
+        // hectares, and not a parcel filter.
         const plots = id === 'contaminated_farmland';
-        const count = (key, codes, text, n) => (plots ? esc(n ?? formatNumber(codes.length)) : countButton(key, codes, text, n));
+        const ha = (m2) => `${formatNumber((m2 ?? 0) / 10000, 2)} ${t('ha')}`;
+        const figures = plots ? [ha(r.numerator), ha(r.denominator), ha((r.denominator ?? 0) - (r.numerator ?? 0))] : [formatNumber(r.numerator), formatNumber(r.denominator), undefined];
+        const count = (key, codes, text, n) => (plots ? esc(n) : countButton(key, codes, text, n));
         return `<li data-rate="${esc(id)}" class="${r.target_met === false ? 'missed' : ''}">
           <div class="rate-head"><strong>${esc(label)}</strong> <span class="rate-value">${esc(pct(r.rate))}</span></div>
           ${bar(r)}
           <div class="small">${r.denominator ? '' : `<span class="muted">${esc(t('no_denominator'))}</span> · `}
-            ${esc(getLang() === 'en' ? 'safe' : '安全利用')} ${count(`${id}:safe`, codesOf(r.safe), `${label} · ${getLang() === 'en' ? 'safe' : '安全利用'}`, formatNumber(r.numerator))}
-            / ${esc(getLang() === 'en' ? 'counted' : '统计')} ${count(`${id}:all`, codesOf([...(r.safe ?? []), ...(r.not_safe ?? [])]), label, formatNumber(r.denominator))}
-            · ${esc(getLang() === 'en' ? 'not safe' : '未安全利用')} ${count(`${id}:not`, codesOf(r.not_safe), `${label} · ${getLang() === 'en' ? 'not safe' : '未安全利用'}`)}</div>
+            ${esc(getLang() === 'en' ? 'safe' : '安全利用')} ${count(`${id}:safe`, codesOf(r.safe), `${label} · ${getLang() === 'en' ? 'safe' : '安全利用'}`, figures[0])}
+            / ${esc(getLang() === 'en' ? 'counted' : '统计')} ${count(`${id}:all`, codesOf([...(r.safe ?? []), ...(r.not_safe ?? [])]), label, figures[1])}
+            · ${esc(getLang() === 'en' ? 'not safe' : '未安全利用')} ${count(`${id}:not`, codesOf(r.not_safe), `${label} · ${getLang() === 'en' ? 'not safe' : '未安全利用'}`, figures[2])}</div>
           <div class="muted small">${esc(r.definition?.target_note ?? '')}</div></li>`;
       })
       .join('')}</ul>
@@ -97,6 +100,22 @@ export function createDashboard(root, { onCodes }) {
     const codes = codesOf(items);
     return `<p class="big">${count(key, codes, label, formatNumber(items.length))}</p>
       ${codes.length ? `<p class="small muted">${codes.slice(0, 12).map(esc).join(', ')}${codes.length > 12 ? '…' : ''}</p>` : ''}`;
+  };
+
+  // The watchlist's cases, each with what was seen (construction, or a remote-sensing
+  // patch by its number), the parcel (a click shows it on the map) and the rule it breaks.
+  const watchView = (x) => {
+    const cases = x.cases ?? [];
+    const items = cases.map((c, i) => {
+      const what = c.source === 'remote_sensing' ? `${t('watch_patch')} ${c.patch}` : t('watch_construction');
+      const reasons = c.reasons ?? [];
+      const parcel = c.parcel ? countButton(`watch:${i}`, [c.parcel], `${what} · ${c.parcel}`, c.parcel) : '';
+      return `<li data-case="${esc(c.patch ?? c.parcel)}"><strong>${esc(what)}</strong> ${parcel}
+        <div class="small">${esc(reasons.map((r) => (getLang() === 'en' ? r.message : r.message_zh)).join('；'))}</div>
+        <div class="muted small">${esc(reasons.map((r) => r.clause).join('；'))}</div></li>`;
+    });
+    return `${listCard('watchlist', cases, t('watchlist'))}
+      ${items.length ? `<details><summary>${esc(t('watch_cases'))}</summary><ul class="measures" data-testid="watch-cases">${items.join('')}</ul></details>` : ''}`;
   };
 
   const planView = (x) => {
@@ -121,7 +140,7 @@ export function createDashboard(root, { onCodes }) {
       <div class="cards">
         ${card('rates', t('safe_rates'), ratesView)}
         ${card('filings', t('overdue_filings'), (x) => listCard('filings', x.filings ?? [], t('overdue_filings')))}
-        ${card('watchlist', t('watchlist'), (x) => listCard('watchlist', x.cases ?? [], t('watchlist')))}
+        ${card('watchlist', t('watchlist'), watchView)}
         ${card('surveys', t('surveys_due'), (x) => listCard('surveys', x.parcels ?? [], t('surveys_due')))}
         ${card('plan', t('plan_tasks'), planView)}
       </div>`;
