@@ -178,9 +178,11 @@ pub async fn check(
 
     on_phase("codes");
     let dups: Vec<Duplicate> = sqlx::query_as(&stage.sql(&format!(
-        "SELECT s.idx, s.code, s.first, ST_X(a.at), ST_Y(a.at) FROM (
-            SELECT *, min(idx) OVER (PARTITION BY code) AS first FROM import_stage) s, LATERAL {AT}
-          WHERE s.idx <> s.first ORDER BY s.idx"
+        "SELECT d.idx, d.code, d.first, ST_X(a.at), ST_Y(a.at) FROM (
+            -- the window sorts codes alone; the boundaries are read for the repeats only
+            SELECT idx, code, min(idx) OVER (PARTITION BY code) AS first FROM import_stage) d
+          JOIN import_stage s ON s.idx = d.idx, LATERAL {AT}
+          WHERE d.idx <> d.first ORDER BY d.idx"
     )))
     .fetch_all(&mut *conn)
     .await?;
