@@ -12,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { LAND_USES, SUPPLY_USES, TOWNS, USE_FILTERS } from '../src/vocab.js';
+import { toGcj02 } from '../src/gcj02.js';
 
 const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BASE = (process.argv[2] || 'http://127.0.0.1:8090').replace(/\/$/, '');
@@ -505,8 +506,9 @@ async function main() {
       return `${history.events.length} events (last: ${last.kind} → ${last.stage_after}); supply 0701 ${supply.verdict}, 1001 ${industrial.verdict}`;
     });
 
-    // 5b. The demo district has no samples or filings: answer those two requests in the
-    // browser (shapes as the service sends them) so their rendering is checked too.
+    // 5b. The demo district's samples exceed no intervention value and it has no filings:
+    // answer those two requests in the browser (shapes as the service sends them) so their
+    // rendering is checked too (its own samples: step 7e'').
     await step('panel renders exceedances and overdue filings', page, async () => {
       const enc = encodeURIComponent(P);
       const doc = 'a'.repeat(64);
@@ -663,7 +665,16 @@ async function main() {
         assert(miss < 15, `the marker is ${miss.toFixed(0)} m from the crossing drawn on the GCJ-02 map`);
         await page.click('#draw [data-draw=cancel]');
         assert((await fetch(`${BASE}/api/parcels/E2E-GCJ-BOWTIE`)).status === 404, 'a refused shape was stored');
-        return `outline, towns and tiles asked with coords=gcj02; ${shifts.length} towns drawn ${Math.min(...shifts.map((x) => x.m)).toFixed(0)}–${Math.max(...shifts.map((x) => x.m)).toFixed(0)} m north-east of CGCS2000; a crossed shape drawn on it sent with crs=gcj02, its marker ${miss.toFixed(1)} m from the crossing`;
+        // A point given in CGCS2000 (an import report's link) is marked where it lies on this map.
+        const point = [116.05, 39.93];
+        await page.goto('about:blank'); // a hash alone would not load the page again
+        await page.goto(`${BASE}/#at=${point.join(',')}`, { waitUntil: 'domcontentloaded' });
+        await page.waitForSelector('[data-testid=marked-point]', { timeout: WAIT });
+        await settle(page); // every basemap tile in while this step still answers them
+        const marked = await page.evaluate(() => window.__map.getCenter().toArray());
+        const offBy = metres(marked, toGcj02(point));
+        assert(offBy < 1 && metres(marked, point) > 400, `#at marked ${offBy.toFixed(1)} m from its GCJ-02 place`);
+        return `outline, towns and tiles asked with coords=gcj02; ${shifts.length} towns drawn ${Math.min(...shifts.map((x) => x.m)).toFixed(0)}–${Math.max(...shifts.map((x) => x.m)).toFixed(0)} m north-east of CGCS2000; a crossed shape drawn on it sent with crs=gcj02, its marker ${miss.toFixed(1)} m from the crossing; #at marked at its GCJ-02 place`;
       } finally {
         await page.unrouteAll();
       }
@@ -969,6 +980,18 @@ async function main() {
       const text = await page.textContent('#panel [data-section=history]');
       assert(text.includes('e2e：会审同意，确定规划指标'), 'the event note is not in the timeline');
       return `${rule} refused → no decision; approve + indicators_fixed recorded as event #${eventId}, shown in ${drawnCode}'s timeline`;
+    });
+
+    // 7e''. A demo parcel's own samples, as the service screens them: the arsenic hotspot its
+    // phase-two conclusion names is the one exceedance in its panel.
+    await step('panel screens a demo parcel\'s own samples', page, async () => {
+      const sampled = (await api('/ogc/collections/sampling-points/items?limit=1')).features[0].properties.parcel;
+      await page.goto('about:blank');
+      await page.goto(`${BASE}/#parcel=${encodeURIComponent(sampled)}`, { waitUntil: 'domcontentloaded' });
+      await page.waitForFunction(() => document.querySelectorAll('#panel [data-section=exceedances] tbody tr').length === 1, null, { timeout: WAIT });
+      const real = await page.textContent('#panel [data-section=exceedances]');
+      assert(real.includes('砷') && real.includes('84'), `${sampled}: ${real}`);
+      return `${sampled}: arsenic 84 mg/kg over screening, the one exceedance`;
     });
 
     // 7f. The dashboard draws the safe-utilization rates against their targets; a count
