@@ -1117,6 +1117,51 @@ async fn an_upload_into_a_ledger_needs_its_keepers_and_fills_it() {
     }
 }
 
+/// A source's mapping is saved per ledger too: the next file from it needs no choices.
+#[tokio::test]
+async fn a_ledger_import_saves_its_mapping_for_the_source() {
+    let app = TestApp::new().await;
+    let keeper = app.token("110109004", Role::Editor).await;
+    let file = |who: &str| {
+        format!("patrolled_on,巡查人,town,finding,经度,纬度\n2023-05-10,{who},110109004,未见异常,116.0,39.95\n")
+    };
+    let send = |csv: String, fields: Vec<(&'static str, &'static str)>| {
+        let fields = [
+            vec![("into", "unused-land-patrols"), ("source", "镇巡查队")],
+            fields,
+        ]
+        .concat();
+        upload(&keeper, "patrol.csv", csv.as_bytes(), &fields)
+    };
+    let run = |req| async {
+        let res = app.send(req).await;
+        assert_eq!(res.status, StatusCode::ACCEPTED, "{}", res.text);
+        poll(&app, res.body["href"].as_str().expect("href")).await
+    };
+    let job = run(send(file("王五"), vec![("map", "patroller=巡查人")])).await;
+    assert_eq!(job["status"], "committed", "{job}");
+    let saved = app.get("/api/imports/mappings").await.body;
+    let mapping = &saved["mappings"][0];
+    assert_eq!(
+        (&mapping["source"], &mapping["into"]),
+        (&json!("镇巡查队"), &json!("unused-land-patrols")),
+        "{saved}"
+    );
+    assert_eq!(mapping["mapping"]["patroller"], "巡查人", "{saved}");
+    // The next file from the same source: no choices, the saved ones apply.
+    let job = run(send(file("李四"), vec![])).await;
+    assert_eq!(job["status"], "committed", "{job}");
+    assert_eq!(job["report"]["mapping"]["patroller"], "巡查人", "{job}");
+    let who: Vec<String> =
+        sqlx::query_scalar("SELECT patroller FROM unused_land_patrols ORDER BY id")
+            .fetch_all(&app.pool)
+            .await
+            .expect("rows");
+    assert_eq!(who, ["王五", "李四"]);
+    // The same source's parcels keep a mapping of their own.
+    assert_eq!(saved["mappings"].as_array().map(Vec::len), Some(1));
+}
+
 #[tokio::test]
 async fn an_imported_parcel_s_history_starts_with_its_first_change() {
     let app = TestApp::new().await;

@@ -4,39 +4,47 @@ use serde_json::Value;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use crate::domain::import::mapping::Choices;
-
-/// The saved mapping of a source.
-pub async fn saved_mapping(pool: &PgPool, source: &str) -> Result<Option<Choices>, sqlx::Error> {
-    let v: Option<Value> =
-        sqlx::query_scalar("SELECT mapping FROM import_mappings WHERE source = $1")
-            .bind(source)
-            .fetch_optional(pool)
-            .await?;
+/// The mapping a source saved for a register (`parcels` or a ledger's slug), as stored:
+/// member → column, or `null` for a member chosen to have none.
+pub async fn saved_mapping<T: serde::de::DeserializeOwned>(
+    pool: &PgPool,
+    source: &str,
+    register: &str,
+) -> Result<Option<T>, sqlx::Error> {
+    let v: Option<Value> = sqlx::query_scalar(
+        "SELECT mapping FROM import_mappings WHERE source = $1 AND register = $2",
+    )
+    .bind(source)
+    .bind(register)
+    .fetch_optional(pool)
+    .await?;
     Ok(v.and_then(|v| serde_json::from_value(v).ok()))
 }
 
-/// Every saved mapping, the latest first: `[{source, mapping, updated_at}]`.
+/// Every saved mapping, the latest first: `[{source, into, mapping, updated_at}]`.
 pub async fn saved_mappings(pool: &PgPool) -> Result<Value, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT coalesce(json_agg(json_build_object('source', source, 'mapping', mapping, 'updated_at', updated_at)
-                                  ORDER BY updated_at DESC, source), '[]')
+        "SELECT coalesce(json_agg(json_build_object('source', source, 'into', register, 'mapping', mapping,
+                                                    'updated_at', updated_at)
+                                  ORDER BY updated_at DESC, source, register), '[]')
            FROM import_mappings",
     )
     .fetch_one(pool)
     .await
 }
 
+/// Saves a source's mapping for a register, over the one it had.
 pub async fn save_mapping(
     conn: &mut PgConnection,
-    source: &str,
-    mapping: &Choices,
+    (source, register): (&str, &str),
+    mapping: &impl serde::Serialize,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO import_mappings (source, mapping) VALUES ($1, $2)
-         ON CONFLICT (source) DO UPDATE SET mapping = EXCLUDED.mapping, updated_at = now()",
+        "INSERT INTO import_mappings (source, register, mapping) VALUES ($1, $2, $3)
+         ON CONFLICT (source, register) DO UPDATE SET mapping = EXCLUDED.mapping, updated_at = now()",
     )
     .bind(source)
+    .bind(register)
     .bind(sqlx::types::Json(mapping))
     .execute(conn)
     .await?;

@@ -314,7 +314,7 @@ async fn run_parcels(
     let info = &opened.info;
     let detection = opened.detection;
     let saved = match &opts.source {
-        Some(s) => jobs::saved_mapping(pool, s).await?,
+        Some(s) => jobs::saved_mapping::<Choices>(pool, s, opts.register.slug()).await?,
         None => None,
     };
     let chosen =
@@ -421,7 +421,8 @@ async fn run_parcels(
             never = watch => match never {},
         };
         if let Some(s) = &opts.source {
-            jobs::save_mapping(&mut tx, s, &mapping.to_save(saved.as_ref(), &chosen)).await?;
+            let saving = mapping.to_save(saved.as_ref(), &chosen);
+            jobs::save_mapping(&mut tx, (s, opts.register.slug()), &saving).await?;
         }
         db::drop_stage(&mut tx, &stage).await?;
         tx.commit().await?;

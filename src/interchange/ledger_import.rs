@@ -36,7 +36,7 @@ pub(super) async fn run(
             "ledger rows record who wrote them: name the importing user",
         ))
     })?;
-    let pairs: Vec<(String, String)> = opts
+    let chosen: Vec<(String, String)> = opts
         .map
         .iter()
         .map(|p| {
@@ -45,6 +45,17 @@ pub(super) async fn run(
                 .map_err(ImportError::Mapping)
         })
         .collect::<Result<_, _>>()?;
+    // the source's saved choices first, where they still fit this file; the user's over them
+    let saved = match &opts.source {
+        Some(s) => {
+            db::import_jobs::saved_mapping::<ledger_columns::Saved>(pool, s, ledger.slug()).await?
+        }
+        None => None,
+    };
+    let mut pairs = saved.map_or_else(Vec::new, |s| {
+        ledger_columns::saved_pairs(ledger.fields(), &opened.info.columns, &s)
+    });
+    pairs.extend(chosen);
     let columns =
         ledger_columns::resolve(ledger.fields(), &opened.info.columns, &pairs).map_err(|e| {
             let guessed = ledger_columns::resolve(ledger.fields(), &opened.info.columns, &[])
@@ -142,6 +153,10 @@ pub(super) async fn run(
         .filter(|l| l.outcome == Outcome::Rejected)
         .count();
     let written = if should_write(opts.mode, rejected, added) {
+        if let Some(s) = &opts.source {
+            let saving = ledger_columns::to_save(&columns, &pairs);
+            db::import_jobs::save_mapping(&mut tx, (s, ledger.slug()), &saving).await?;
+        }
         tx.commit().await?;
         added
     } else {

@@ -62,6 +62,32 @@ pub fn resolve(
     Ok(out)
 }
 
+/// A ledger's mapping as a source saved it: member → column, `None` for no column.
+pub type Saved = BTreeMap<String, Option<String>>;
+
+/// The saved choices that still fit this file — the member still the ledger's, the column
+/// in the file — as `member=column` pairs (`member=` for none), to go before the user's.
+pub fn saved_pairs(members: &[&str], columns: &[String], saved: &Saved) -> Vec<(String, String)> {
+    saved
+        .iter()
+        .filter(|(m, c)| {
+            members.contains(&m.as_str()) && c.as_ref().is_none_or(|c| columns.contains(c))
+        })
+        .map(|(m, c)| (m.clone(), c.clone().unwrap_or_default()))
+        .collect()
+}
+
+/// What to save for a source: the columns read, and the members chosen to have none.
+pub fn to_save(read: &BTreeMap<String, String>, pairs: &[(String, String)]) -> Saved {
+    let mut out: Saved = pairs
+        .iter()
+        .filter(|(m, c)| c.is_empty() && !read.contains_key(m))
+        .map(|(m, _)| (m.clone(), None))
+        .collect();
+    out.extend(read.iter().map(|(m, c)| (m.clone(), Some(c.clone()))));
+    out
+}
+
 /// A cell as the JSON the ledger's parser reads: numbers stay numbers (whole ones as
 /// integers), JSON lists (as our export writes them) become lists, 是/否 and true/false
 /// booleans; an empty cell is absent.
@@ -107,9 +133,32 @@ mod tests {
         assert!(resolve(&members, &c, &[("colour".into(), "OWNER".into())]).is_err());
         assert!(resolve(&members, &c, &[("owner".into(), "nope".into())]).is_err());
         // `owner=`: the OWNER column is not the owner this ledger means
-        let m = resolve(&members, &c, &[("owner".into(), String::new())]).expect("resolve");
+        let none = [("owner".to_owned(), String::new())];
+        let m = resolve(&members, &c, &none).expect("resolve");
         assert!(!m.contains_key("owner"));
         assert_eq!(m["capacity_m3"], "capacity_m");
+        // Saved, and applied to the next file: what it lacks, or a member the ledger no
+        // longer has, is passed over; the user's choices come after.
+        let saved = to_save(&m, &none);
+        assert_eq!(saved["owner"], None);
+        assert_eq!(saved["capacity_m3"].as_deref(), Some("capacity_m"));
+        let mut old = saved.clone();
+        old.insert("colour".into(), Some("OWNER".into()));
+        let next = cols(&["OWNER", "baseline_s"]);
+        let pairs = saved_pairs(&members, &next, &old);
+        assert_eq!(
+            pairs,
+            vec![
+                (
+                    "baseline_survey_done_on".to_owned(),
+                    "baseline_s".to_owned()
+                ),
+                ("owner".to_owned(), String::new()),
+            ]
+        );
+        let m = resolve(&members, &next, &pairs).expect("resolve");
+        assert!(!m.contains_key("owner"), "{m:?}");
+        assert_eq!(m["baseline_survey_done_on"], "baseline_s");
     }
 
     #[test]
