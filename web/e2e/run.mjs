@@ -1136,7 +1136,9 @@ async function main() {
       assert(res.ok, `E2E-IMP-3 not stored (HTTP ${res.status})`);
       const parcel = await res.json();
       assert(parcel.properties.name === '导入测试三' && parcel.properties.town === '110109006', `stored: ${JSON.stringify(parcel.properties)}`);
-      // The source's mapping was saved: the page offers the source and shows its mapping.
+      // The source's mapping was saved: the page offers the source at once, and again when
+      // opened anew, and shows its mapping.
+      await page.waitForFunction(() => document.querySelector('#sources option[value="E2E测绘队"]'), null, { timeout: WAIT });
       await page.goto(`${BASE}/imports`);
       await page.waitForFunction(() => document.querySelector('#sources option[value="E2E测绘队"]'), null, { timeout: WAIT });
       await page.fill('input[name=source]', 'E2E测绘队');
