@@ -1102,18 +1102,21 @@ async fn an_upload_into_a_ledger_needs_its_keepers_and_fills_it() {
     assert_eq!(job["user"], format!("user-{keeper}"), "{job}");
     let list = app.get("/api/imports").await.body;
     assert_eq!(list["imports"][0]["into"], "unused-land-patrols", "{list}");
-    // Every place an import can go is one the jobs' table takes.
+    // Every place an import can go is one the jobs' and the saved mappings' tables take.
     let mut tx = app.pool.begin().await.expect("tx");
     for register in std::iter::once(import::Register::Parcels)
         .chain(soilreg::domain::ledgers::Ledger::ALL.map(import::Register::Ledger))
     {
-        sqlx::query(
+        for sql in [
             "INSERT INTO imports (id, file_name, file_sha256, register) VALUES (gen_random_uuid(), 'f', repeat('0', 64), $1)",
-        )
-        .bind(register.slug())
-        .execute(&mut *tx)
-        .await
-        .unwrap_or_else(|e| panic!("{}: {e}", register.slug()));
+            "INSERT INTO import_mappings (source, register, mapping) VALUES ('s', $1, '{}')",
+        ] {
+            sqlx::query(sql)
+                .bind(register.slug())
+                .execute(&mut *tx)
+                .await
+                .unwrap_or_else(|e| panic!("{}: {e}", register.slug()));
+        }
     }
 }
 
