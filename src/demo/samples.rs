@@ -99,17 +99,17 @@ pub async fn load(pool: &PgPool) -> Result<u64> {
     .await?;
     let to_cgcs = |x: f64, y: f64| Some((x, y));
     let inside = |x: f64, y: f64| Extent::MENTOUGOU.contains(x, y);
+    let place = Placement {
+        to_cgcs: &to_cgcs,
+        inside: &inside,
+        today: crate::clock::today(),
+    };
     let mut loaded = 0;
     let mut tx = pool.begin().await?;
     for (id, code, concluded, xs, ys) in parcels {
         let sampled_on = concluded - Duration::days(21);
         let points: Vec<(f64, f64)> = xs.into_iter().zip(ys).collect();
         let rows = campaign(id, &points, sampled_on);
-        let place = Placement {
-            to_cgcs: &to_cgcs,
-            inside: &inside,
-            today: crate::clock::today(),
-        };
         let parsed = parse_json(&rows, &place);
         if let Some(bad) = parsed.bad.first() {
             return Err(anyhow!("demo samples of {code}: {bad:?}"));

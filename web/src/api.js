@@ -36,8 +36,13 @@ export function tileUrl(layer, filter = '') {
   return `${location.origin}/tiles/${layer}/{z}/{x}/{y}${q}`;
 }
 
-/** The service's settings for the map: the optional basemap. */
-export const clientConfig = () => getJSON('/api/config');
+/** The service's settings for the map (the optional basemap): asked once per page, by
+ * the basemap and by a marked point alike. */
+let config = null;
+export const clientConfig = () => (config ??= getJSON('/api/config').catch((e) => {
+  config = null; // a failed answer is asked again next time
+  throw e;
+}));
 
 export const tileJson = (layer) => getJSON(`/tiles/${layer}`);
 /**
