@@ -111,6 +111,16 @@ fn limits() -> soilreg::gis::geometry::Limits {
 }
 
 async fn run(pool: &PgPool, path: &Path, opts: &Options) -> Result<Report, ImportError> {
+    run_watched(pool, path, opts, &Arc::default()).await
+}
+
+/// [`run`], its progress kept by `progress`.
+async fn run_watched(
+    pool: &PgPool,
+    path: &Path,
+    opts: &Options,
+    progress: &Arc<import::Progress>,
+) -> Result<Report, ImportError> {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -122,7 +132,7 @@ async fn run(pool: &PgPool, path: &Path, opts: &Options) -> Result<Report, Impor
         opts: opts.clone(),
         limits: limits(),
     };
-    import::run(pool, &req, &Arc::default()).await
+    import::run(pool, &req, progress).await
 }
 
 async fn count(pool: &PgPool) -> i64 {
@@ -513,11 +523,15 @@ async fn the_ids_drawn_count_the_rows_an_import_writes() {
         let before = drawn().await.expect("before");
         let path = dir.path(&format!("{name}.geojson"));
         write_geojson(&path, &grid_at(n, name, y));
-        let r = run(&app.pool, &path, &Options::default())
+        let progress = Arc::default();
+        let r = run_watched(&app.pool, &path, &Options::default(), &progress)
             .await
             .expect("import");
         assert_eq!(r.counts.written, n);
         assert_eq!(drawn().await.expect("after") - before, n as i64);
+        // the cell counts and the commit are a phase of their own, not a full bar
+        let phases: Vec<&str> = progress.timings().iter().map(|t| t.phase).collect();
+        assert_eq!(phases[phases.len() - 3..], ["writing", "finishing", "done"]);
     }
     // With a pool of one connection the write's watch finds none free: the import still
     // goes through (only its bar stands still).

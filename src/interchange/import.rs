@@ -420,6 +420,9 @@ async fn run_parcels(
             w = db::write(&mut tx, &stage, &skip, opts.user) => w? as usize,
             never = watch => match never {},
         };
+        if progress.snapshot().0 != FINISHING {
+            progress.start(FINISHING, 0);
+        }
         if let Some(s) = &opts.source {
             let saving = mapping.to_save(saved.as_ref(), &chosen);
             jobs::save_mapping(&mut tx, (s, opts.register.slug()), &saving).await?;
@@ -446,17 +449,32 @@ fn keys(mapping: &Mapping) -> std::collections::BTreeMap<String, String> {
 }
 
 /// Counts the rows an import's `INSERT` has written so far, from the ids it has drawn
-/// (seen from another connection: see [`db::parcel_ids_drawn`]), until dropped.
+/// (seen from another connection: see [`db::parcel_ids_drawn`]), until dropped. Once every
+/// row has its id the statement still updates the low-zoom cell counts, and the
+/// transaction must commit: that is the phase `finishing`, uncounted, rather than a bar
+/// standing full for seconds.
 async fn watch_ids(pool: &PgPool, before: i64, progress: &Progress) -> std::convert::Infallible {
     let total = progress.total();
+    let mut written = false;
     loop {
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        if written {
+            continue;
+        }
         if let Ok(now) = db::parcel_ids_drawn(pool).await {
             let drawn = u64::try_from(now - before).unwrap_or(0);
-            progress.set_done(drawn.min(total));
+            if drawn >= total {
+                progress.start(FINISHING, 0);
+                written = true;
+            } else {
+                progress.set_done(drawn);
+            }
         }
     }
 }
+
+/// The phase after the last row is written: the cell counts and the commit.
+const FINISHING: &str = "finishing";
 
 /// Whether to write: never in a dry run; all or nothing writes only when nothing was
 /// rejected; and only when there is something new.
