@@ -80,6 +80,15 @@ impl From<FieldError> for ApiError {
     }
 }
 
+impl From<crate::db::sampling::ScreeningError> for ApiError {
+    fn from(e: crate::db::sampling::ScreeningError) -> Self {
+        match e {
+            crate::db::sampling::ScreeningError::Db(e) => e.into(),
+            other => ApiError::internal(other),
+        }
+    }
+}
+
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
         if let Some(db) = e.as_database_error() {

@@ -6,7 +6,9 @@ use serde::Serialize;
 use sqlx::{PgConnection, PgExecutor};
 use time::Date;
 
+use crate::domain::land_use::Gb36600Class;
 use crate::domain::sampling::{Matrix, SampleRow};
+use crate::domain::screening::{screen, Gb36600, Measured, Screening};
 
 /// Identifies one result: point, depths, date, matrix and item.
 pub type ResultKey = (String, u64, u64, Date, Matrix, String);
@@ -241,5 +243,68 @@ pub async fn set_background(
     .bind(user)
     .execute(db)
     .await?;
+    Ok(())
+}
+
+/// Why a parcel could not be screened.
+#[derive(Debug, thiserror::Error)]
+pub enum ScreeningError {
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+    /// The embedded standard did not load: a fault of the build, not of the data.
+    #[error("the GB 36600 table did not load: {0}")]
+    Standard(String),
+}
+
+/// A parcel's stored results, screened against GB 36600 for `class`.
+pub async fn screen_parcel(
+    conn: &mut PgConnection,
+    parcel_id: i64,
+    class: Gb36600Class,
+) -> Result<(Vec<StoredResult>, Screening), ScreeningError> {
+    let standard = Gb36600::get().map_err(ScreeningError::Standard)?;
+    let results = results(&mut *conn, parcel_id, false).await?;
+    let background = background(&mut *conn).await?;
+    let by_no: HashMap<&str, _> = standard.items().iter().map(|i| (i.item_no, i)).collect();
+    let measured: Vec<Measured<'_>> = results
+        .iter()
+        .enumerate()
+        .filter_map(|(key, r)| {
+            by_no.get(r.item_no.as_str()).map(|item| Measured {
+                key,
+                item,
+                value_mgkg: r.value_mgkg.or(r.detection_limit_mgkg).unwrap_or(0.0),
+                below_detection: r.below_detection,
+            })
+        })
+        .collect();
+    let screening = screen(&measured, class, &background);
+    Ok((results, screening))
+}
+
+/// A change of planned use moved the parcel to another GB 36600 class: when that changes
+/// its screening verdict, an alert (`verdict_changed`) says so. Whoever changed the use —
+/// an edit or an import — calls this in the same transaction.
+pub async fn flag_class_change(
+    conn: &mut PgConnection,
+    parcel_id: i64,
+    before: Gb36600Class,
+    after: Gb36600Class,
+) -> Result<(), ScreeningError> {
+    if before == after {
+        return Ok(());
+    }
+    let (_, old) = screen_parcel(conn, parcel_id, before).await?;
+    let (_, new) = screen_parcel(conn, parcel_id, after).await?;
+    if old.verdict != new.verdict {
+        let message = format!(
+            "planned use moved the parcel from GB 36600 class {} to class {}: screening verdict {:?} became {:?}",
+            before.number(),
+            after.number(),
+            old.verdict,
+            new.verdict
+        );
+        super::alerts::raise(&mut *conn, "verdict_changed", parcel_id, &message).await?;
+    }
     Ok(())
 }

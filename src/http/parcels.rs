@@ -338,7 +338,7 @@ async fn update(
         follows_events,
     )
     .await?;
-    flag_verdict_change(
+    db::sampling::flag_class_change(
         &mut tx,
         current.id,
         current.class,
@@ -395,30 +395,4 @@ async fn retire(
     let (feature, version) = db::parcels::retire(&mut tx, current.id, reason, actor.0.id).await?;
     tx.commit().await?;
     Ok(geojson_response(StatusCode::OK, feature, Some(version)))
-}
-
-/// A change of planned use that changes the GB 36600 class re-screens the parcel;
-/// a verdict that changes with it raises an alert.
-async fn flag_verdict_change(
-    conn: &mut sqlx::PgConnection,
-    parcel_id: i64,
-    before: Gb36600Class,
-    after: Gb36600Class,
-) -> ApiResult<()> {
-    if before == after {
-        return Ok(());
-    }
-    let (_, old) = super::sampling::screen_parcel(conn, parcel_id, before).await?;
-    let (_, new) = super::sampling::screen_parcel(conn, parcel_id, after).await?;
-    if old.verdict != new.verdict {
-        let message = format!(
-            "planned use moved the parcel from GB 36600 class {} to class {}: screening verdict {:?} became {:?}",
-            before.number(),
-            after.number(),
-            old.verdict,
-            new.verdict
-        );
-        db::alerts::raise(&mut *conn, "verdict_changed", parcel_id, &message).await?;
-    }
-    Ok(())
 }

@@ -23,7 +23,7 @@ use crate::domain::access::Action;
 use crate::domain::document::DocumentId;
 use crate::domain::land_use::Gb36600Class;
 use crate::domain::sampling::{parse_csv, parse_json, Placement};
-use crate::domain::screening::{screen, Gb36600, Level, Measured, Screening, Verdict};
+use crate::domain::screening::{Gb36600, Level, Screening, Verdict};
 use crate::error::{ApiError, ApiResult};
 use crate::gis::crs::{Crs, ToCgcs2000};
 
@@ -150,32 +150,6 @@ async fn list(State(state): State<AppState>, Path(code): Path<String>) -> ApiRes
     ))
 }
 
-/// Screens a parcel's soil results for a class.
-pub(crate) async fn screen_parcel(
-    conn: &mut PgConnection,
-    parcel_id: i64,
-    class: Gb36600Class,
-) -> ApiResult<(Vec<StoredResult>, Screening)> {
-    let standard = Gb36600::get().map_err(ApiError::internal)?;
-    let results = db::sampling::results(&mut *conn, parcel_id, false).await?;
-    let background = db::sampling::background(&mut *conn).await?;
-    let by_no: HashMap<&str, _> = standard.items().iter().map(|i| (i.item_no, i)).collect();
-    let measured: Vec<Measured<'_>> = results
-        .iter()
-        .enumerate()
-        .filter_map(|(key, r)| {
-            by_no.get(r.item_no.as_str()).map(|item| Measured {
-                key,
-                item,
-                value_mgkg: r.value_mgkg.or(r.detection_limit_mgkg).unwrap_or(0.0),
-                below_detection: r.below_detection,
-            })
-        })
-        .collect();
-    let screening = screen(&measured, class, &background);
-    Ok((results, screening))
-}
-
 fn level_name(l: &Level) -> &'static str {
     match l {
         Level::Screening => "screening",
@@ -235,7 +209,7 @@ async fn exceedances(
     let mut conn = state.pool.acquire().await?;
     let (id, class) = parcel_id(&mut conn, &code).await?;
     let class = requested_class(&params, class)?;
-    let (results, s) = screen_parcel(&mut conn, id, class).await?;
+    let (results, s) = db::sampling::screen_parcel(&mut conn, id, class).await?;
     let mut body = screening_json(&results, &s);
     body["parcel"] = json!(code);
     if s.verdict != Verdict::NoData {
@@ -255,7 +229,7 @@ async fn confirm(
     let parcel = db::parcels::lock(&mut tx, &code)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no parcel with code {code}")))?;
-    let (results, s) = screen_parcel(&mut tx, parcel.id, parcel.class).await?;
+    let (results, s) = db::sampling::screen_parcel(&mut tx, parcel.id, parcel.class).await?;
     if s.verdict == Verdict::NoData {
         return Err(ApiError::conflict(
             "no_results",
@@ -285,7 +259,7 @@ async fn confirm(
 async fn points(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<Response> {
     let mut conn = state.pool.acquire().await?;
     let (id, class) = parcel_id(&mut conn, &code).await?;
-    let (results, s) = screen_parcel(&mut conn, id, class).await?;
+    let (results, s) = db::sampling::screen_parcel(&mut conn, id, class).await?;
     let standard = Gb36600::get().map_err(ApiError::internal)?;
     let mut worst: HashMap<&str, (f64, f64, f64, String)> = HashMap::new();
     for r in &results {
@@ -331,7 +305,7 @@ async fn report(
         .bind(id)
         .fetch_one(&mut *conn)
         .await?;
-    let (results, s) = screen_parcel(&mut conn, id, class).await?;
+    let (results, s) = db::sampling::screen_parcel(&mut conn, id, class).await?;
     let body = screening_json(&results, &s);
     let verdict = match s.verdict {
         Verdict::NoData => "无检测数据 / no data",
