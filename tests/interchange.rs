@@ -17,7 +17,7 @@ use soilreg::domain::access::Role;
 use soilreg::domain::import::report::{Outcome, ProblemKind, Report};
 use soilreg::gis::crs::Crs;
 use soilreg::gis::detect::How;
-use soilreg::interchange::import::{self, ImportError, Mode, Options};
+use soilreg::interchange::import::{self, ImportError, Mode, OnExisting, Options};
 use sqlx::PgPool;
 
 struct Dir(PathBuf);
@@ -797,11 +797,14 @@ async fn the_api_runs_an_import_as_a_job_and_saves_the_mapping_per_source() {
         app.send(post(&viewer, &[])).await.status,
         StatusCode::FORBIDDEN
     );
-    let bad = app.send(post(&editor, &[("mode", "sometimes")])).await;
-    assert_eq!(
-        (bad.status, bad.error_code()),
-        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_value")
-    );
+    for (field, value) in [("mode", "sometimes"), ("existing", "overwrite")] {
+        let bad = app.send(post(&editor, &[(field, value)])).await;
+        assert_eq!(
+            (bad.status, bad.error_code()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid_value"),
+            "{field}"
+        );
+    }
     let res = app.send(upload(&editor, "f.exe", &bytes, &[])).await;
     assert_eq!(
         (res.status, res.error_code()),
@@ -1100,6 +1103,18 @@ async fn an_upload_into_a_ledger_needs_its_keepers_and_fills_it() {
     );
     let not_theirs = app.send(into(&farmland, "unused-land-patrols")).await;
     assert_eq!(not_theirs.status, StatusCode::FORBIDDEN);
+    // Only parcels are updated by an import: a ledger's rows have no code to match.
+    let update = upload(
+        &keeper,
+        "patrol.csv",
+        csv.as_bytes(),
+        &[("into", "unused-land-patrols"), ("existing", "update")],
+    );
+    let refused = app.send(update).await;
+    assert_eq!(
+        (refused.status, refused.error_code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "parcels_only")
+    );
     assert_eq!(app.count("unused_land_patrols").await, 0);
     let res = app.send(into(&keeper, "unused-land-patrols")).await;
     assert_eq!(res.status, StatusCode::ACCEPTED, "{}", res.text);
@@ -1216,4 +1231,345 @@ async fn an_imported_parcel_s_history_starts_with_its_first_change() {
     .await
     .expect("versions");
     assert_eq!(kept, vec![(1, before)]);
+}
+
+/// A rectangle of a parcel, in degrees.
+fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Value {
+    json!({"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]})
+}
+
+/// A feature of `feature`'s columns with the given boundary.
+fn shaped(code: &str, geometry: Value, extra: Value) -> Value {
+    let mut f = feature(code, 0.0, 0.0, extra);
+    f["geometry"] = geometry;
+    f
+}
+
+/// One parcel's name, right holder, planned use, class, area and version.
+async fn parcel_row(pool: &PgPool, code: &str) -> (String, Option<String>, String, i16, f64, i32) {
+    sqlx::query_as(
+        "SELECT name, right_holder, planned_use, gb36600_class, area_m2, version FROM parcels WHERE code = $1",
+    )
+    .bind(code)
+    .fetch_one(pool)
+    .await
+    .expect("parcel")
+}
+
+/// A surveyor's corrected file, imported with updates: the parcels it names take the
+/// columns it has and its boundaries, each in a new version with the old one kept, and the
+/// members it has no column for stay. A retired parcel, and a land right the parcel's land
+/// events decide, are refused. Without updates the same rows are refused as taken. The
+/// low-zoom cell counts follow, and the same file again changes nothing.
+#[tokio::test]
+async fn an_import_with_updates_corrects_the_parcels_a_file_names_and_keeps_their_history() {
+    let app = TestApp::new().await;
+    with_district(&app.pool).await;
+    let editor = app.token("planning", Role::Editor).await;
+    let user = user_id(&app, &editor).await;
+    let dir = Dir::new();
+    let first = dir.path("first.geojson");
+    let at = |i: u32| 116.02 + 0.01 * f64::from(i);
+    write_geojson(
+        &first,
+        &[
+            feature("U-1", at(0), 39.95, json!({"权利人": "甲公司"})),
+            feature("U-2", at(1), 39.95, json!({"权利人": "乙公司"})),
+            feature("U-3", at(2), 39.95, json!({})),
+            feature("U-4", at(3), 39.95, json!({})),
+        ],
+    );
+    let r = run(&app.pool, &first, &Options::default())
+        .await
+        .expect("first");
+    assert_eq!(r.counts.written, 4);
+    let res = app
+        .post(
+            "/api/parcels/U-3/retire",
+            &editor,
+            &json!({"reason": "合并入 U-2"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let res = app
+        .post(
+            "/api/parcels/U-4/events",
+            &editor,
+            &json!({"kind": "withdrawal_planned", "occurred_on": "2024-03-01", "payload": {}}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let (_, _, _, _, area_2, _) = parcel_row(&app.pool, "U-2").await;
+    // Arsenic at 50 mg/kg in U-2: over class 1's screening value (20), under class 2's (60).
+    let eco = app.token("eco", Role::Editor).await;
+    let samples = Request::builder()
+        .method("POST")
+        .uri("/api/parcels/U-2/samples")
+        .header("authorization", format!("Bearer {eco}"))
+        .header("content-type", "text/csv; charset=utf-8")
+        .body(Body::from(
+            "point_id,x,y,depth_top_m,depth_bottom_m,sampled_on,analyte,value,unit,detection_limit\n\
+             S1,116.0305,39.9505,0,0.5,2023-04-01,砷,50,mg/kg,\n",
+        ))
+        .expect("request");
+    let res = app.send(samples).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+
+    // The corrected file: U-1 renamed, with another right holder; U-2 larger and planned
+    // for industry (class 2), its right holder's cell empty; U-3 renamed though retired;
+    // U-4 with the land right it started with; U-5 new.
+    let land_right = |v: &str| json!({"土地权属状态": v});
+    let mut renamed = feature("U-1", at(0), 39.95, land_right("in_use"));
+    renamed["properties"]["地块名称"] = json!("永定更正名称");
+    renamed["properties"]["权利人"] = json!("丁公司");
+    let mut u3 = feature("U-3", at(2), 39.95, land_right("in_use"));
+    u3["properties"]["地块名称"] = json!("已注销地块改名");
+    let mut u2 = shaped(
+        "U-2",
+        rect(at(1), 39.95, at(1) + 0.0015, 39.9515),
+        land_right("in_use"),
+    );
+    u2["properties"]["规划用途"] = json!("1001");
+    u2["properties"]["权利人"] = json!("");
+    let corrected = dir.path("corrected.geojson");
+    write_geojson(
+        &corrected,
+        &[
+            renamed,
+            u2,
+            u3,
+            feature("U-4", at(3), 39.95, land_right("in_use")),
+            feature("U-5", at(4), 39.95, land_right("in_use")),
+        ],
+    );
+
+    // Without updates: every changed parcel is refused as taken, nothing is written.
+    let r = run(&app.pool, &corrected, &dry_run())
+        .await
+        .expect("refused");
+    for f in 1..=4 {
+        assert_eq!(
+            outcome_of(&r, f),
+            (Outcome::Rejected, vec![ProblemKind::CodeTaken])
+        );
+    }
+    assert_eq!(outcome_of(&r, 5), (Outcome::New, vec![]));
+
+    let updates = Options {
+        existing: OnExisting::Update,
+        mode: Mode::GoodOnly,
+        user: Some(user),
+        ..Options::default()
+    };
+    let r = run(&app.pool, &corrected, &updates).await.expect("updates");
+    assert_eq!(outcome_of(&r, 1), (Outcome::Updated, vec![]));
+    assert_eq!(outcome_of(&r, 2), (Outcome::Updated, vec![]));
+    let reason = |f: usize| {
+        r.features
+            .iter()
+            .find(|l| l.feature == f)
+            .and_then(|l| l.problems.first())
+            .map(|p| (p.kind, p.code))
+    };
+    assert_eq!(
+        reason(3),
+        Some((ProblemKind::NotUpdatable, Some("retired")))
+    );
+    assert_eq!(
+        reason(4),
+        Some((ProblemKind::NotUpdatable, Some("land_right_follows_events")))
+    );
+    assert_eq!(outcome_of(&r, 5), (Outcome::New, vec![]));
+    assert_eq!(
+        (r.counts.updated, r.counts.new, r.counts.written),
+        (2, 1, 3)
+    );
+    assert!(r.committed);
+
+    let (name, holder, _, _, _, version) = parcel_row(&app.pool, "U-1").await;
+    assert_eq!(
+        (name.as_str(), holder.as_deref(), version),
+        ("永定更正名称", Some("丁公司"), 2)
+    );
+    let (_, holder, planned, class, area, version) = parcel_row(&app.pool, "U-2").await;
+    assert_eq!(
+        (holder.as_deref(), planned.as_str(), class, version),
+        (Some("乙公司"), "1001", 2, 2),
+        "an empty cell leaves the right holder as it was"
+    );
+    assert!(
+        (area / area_2 - 2.25).abs() < 0.01,
+        "the boundary grew 1.5 × 1.5: {area} from {area_2}"
+    );
+    // planned for industry, U-2's arsenic no longer exceeds: flagged, as an edit flags it
+    let alerts = app.get("/api/alerts").await.body;
+    assert_eq!(alerts["alerts"][0]["kind"], "verdict_changed", "{alerts}");
+    assert_eq!(alerts["alerts"][0]["parcel"], "U-2", "{alerts}");
+    let (name, _, _, _, _, version) = parcel_row(&app.pool, "U-3").await;
+    assert_eq!(
+        (name.as_str(), version),
+        ("永定测试地块U-3", 2),
+        "retired, not renamed"
+    );
+    let kept: Vec<(String, i32, String)> = sqlx::query_as(
+        "SELECT p.code, v.version, v.row->>'name' FROM parcel_versions v JOIN parcels p ON p.id = v.parcel_id
+          WHERE p.code IN ('U-1', 'U-2') ORDER BY 1",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .expect("history");
+    assert_eq!(
+        kept,
+        [
+            ("U-1".to_owned(), 1, "永定测试地块U-1".to_owned()),
+            ("U-2".to_owned(), 1, "永定测试地块U-2".to_owned())
+        ]
+    );
+    let by: Vec<Option<i64>> =
+        sqlx::query_scalar("SELECT updated_by FROM parcels WHERE code IN ('U-1', 'U-2')")
+            .fetch_all(&app.pool)
+            .await
+            .expect("updated_by");
+    assert_eq!(by, [Some(user), Some(user)]);
+    // the cells count what the register holds now: four parcels, U-2 at its new area
+    let (cells, cell_area, held, held_area): (i64, f64, i64, f64) = sqlx::query_as(
+        "SELECT (SELECT sum(count) FROM parcel_cells WHERE z = 13)::bigint,
+                (SELECT sum(area_m2) FROM parcel_cells WHERE z = 13),
+                count(*), sum(area_m2) FROM parcels WHERE retired_at IS NULL",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("cells");
+    assert_eq!((cells, held), (4, 4));
+    assert!(
+        (cell_area - held_area).abs() < 1e-6,
+        "{cell_area} against {held_area}"
+    );
+
+    // The same file again changes nothing.
+    let versions = app.count("parcel_versions").await;
+    let again = run(&app.pool, &corrected, &updates).await.expect("again");
+    assert_eq!(
+        (
+            again.counts.unchanged,
+            again.counts.updated,
+            again.counts.written
+        ),
+        (3, 0, 0)
+    );
+    assert_eq!(app.count("parcel_versions").await, versions);
+}
+
+/// A boundary an update replaces is not held against the file: a parcel cut in two, its
+/// west half kept and its east half a new parcel, goes in whole. Writing the good rows
+/// only, the update could be refused and the old boundary stay, so the new half is held
+/// against it too.
+#[tokio::test]
+async fn a_parcel_cut_in_two_by_an_update_is_checked_against_its_new_boundary() {
+    let app = TestApp::new().await;
+    with_district(&app.pool).await;
+    let dir = Dir::new();
+    let whole = dir.path("whole.geojson");
+    write_geojson(
+        &whole,
+        &[shaped(
+            "S-1",
+            rect(116.02, 39.95, 116.022, 39.951),
+            json!({}),
+        )],
+    );
+    let r = run(&app.pool, &whole, &Options::default())
+        .await
+        .expect("whole");
+    assert_eq!(r.counts.written, 1);
+    let cut = dir.path("cut.geojson");
+    write_geojson(
+        &cut,
+        &[
+            shaped("S-1", rect(116.02, 39.95, 116.021, 39.951), json!({})),
+            shaped("S-2", rect(116.021, 39.95, 116.022, 39.951), json!({})),
+        ],
+    );
+    let updating = |mode| Options {
+        existing: OnExisting::Update,
+        mode,
+        ..Options::default()
+    };
+    let r = run(&app.pool, &cut, &updating(Mode::DryRun))
+        .await
+        .expect("dry run");
+    assert_eq!(outcome_of(&r, 1), (Outcome::Updated, vec![]));
+    assert_eq!(outcome_of(&r, 2), (Outcome::New, vec![]));
+    let r = run(&app.pool, &cut, &updating(Mode::GoodOnly))
+        .await
+        .expect("good only");
+    assert_eq!(outcome_of(&r, 1), (Outcome::Updated, vec![]));
+    assert_eq!(
+        outcome_of(&r, 2),
+        (Outcome::Rejected, vec![ProblemKind::OverlapsRegister])
+    );
+    // once S-1 has its new boundary, S-2 fits
+    let r = run(&app.pool, &cut, &updating(Mode::AllOrNothing))
+        .await
+        .expect("again");
+    assert_eq!(outcome_of(&r, 1), (Outcome::Unchanged, vec![]));
+    assert_eq!(outcome_of(&r, 2), (Outcome::New, vec![]));
+    assert_eq!(count(&app.pool).await, 2);
+}
+
+/// A parcel edited by someone else while an import that updates it runs is not written
+/// over: the import fails and writes nothing.
+#[tokio::test]
+async fn an_update_does_not_write_over_a_parcel_changed_while_it_ran() {
+    let app = TestApp::new().await;
+    with_district(&app.pool).await;
+    let dir = Dir::new();
+    let first = dir.path("first.geojson");
+    write_geojson(&first, &[feature("C-1", 116.02, 39.95, json!({}))]);
+    run(&app.pool, &first, &Options::default())
+        .await
+        .expect("first");
+    let renamed = dir.path("renamed.geojson");
+    write_geojson(
+        &renamed,
+        &[feature(
+            "C-1",
+            116.02,
+            39.95,
+            json!({"地块名称": "导入的新名"}),
+        )],
+    );
+    // Someone holds the parcel, so the import's update waits for them.
+    let mut editor = app.pool.begin().await.expect("tx");
+    sqlx::query("SELECT 1 FROM parcels WHERE code = 'C-1' FOR UPDATE")
+        .execute(&mut *editor)
+        .await
+        .expect("lock");
+    let progress: Arc<import::Progress> = Arc::default();
+    let importing = {
+        let (pool, progress) = (app.pool.clone(), progress.clone());
+        let opts = Options {
+            existing: OnExisting::Update,
+            ..Options::default()
+        };
+        tokio::spawn(async move { run_watched(&pool, &renamed, &opts, &progress).await })
+    };
+    while progress.snapshot().0 != "updating" {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    sqlx::query("UPDATE parcels SET name = '编辑的新名', version = version + 1 WHERE code = 'C-1'")
+        .execute(&mut *editor)
+        .await
+        .expect("edit");
+    editor.commit().await.expect("commit");
+    let result = importing.await.expect("join");
+    assert!(
+        matches!(&result, Err(ImportError::Changed(c)) if c.0 == 1),
+        "{result:?}"
+    );
+    let name: String = sqlx::query_scalar("SELECT name FROM parcels WHERE code = 'C-1'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("name");
+    assert_eq!(name, "编辑的新名");
 }

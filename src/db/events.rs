@@ -212,16 +212,21 @@ pub async fn append(
 
 /// Whether any land event was recorded (then the land right follows the events).
 pub async fn has_land_events(conn: &mut PgConnection, parcel_id: i64) -> Result<bool, sqlx::Error> {
-    let land: Vec<&str> = EventKind::ALL
-        .iter()
-        .filter(|k| k.is_land())
-        .map(|k| k.as_str())
-        .collect();
     sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM parcel_events WHERE parcel_id = $1 AND kind::text = ANY($2))",
     )
     .bind(parcel_id)
-    .bind(land)
+    .bind(land_kinds())
     .fetch_one(conn)
     .await
+}
+
+/// The kinds of the events that decide a parcel's land right, as stored: bound as `text[]`
+/// to find them in SQL.
+pub fn land_kinds() -> Vec<&'static str> {
+    EventKind::ALL
+        .iter()
+        .filter(|k| k.is_land())
+        .map(|k| k.as_str())
+        .collect()
 }

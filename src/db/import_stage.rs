@@ -7,6 +7,7 @@ use geozero::{CoordDimensions, ToWkb};
 use sqlx::postgres::PgCopyIn;
 use sqlx::PgConnection;
 
+use crate::domain::import::mapping::Members;
 use crate::domain::land_use::{Gb36600Class, LandUse};
 use crate::domain::parcel::NewParcel;
 use crate::gis::geometry::Boundary;
@@ -19,11 +20,13 @@ pub struct Staged {
     /// The town is to be taken from the polygon (the file had none).
     pub town_from_polygon: bool,
     pub stated_area_m2: Option<f64>,
+    /// The attributes with a column whose cell is empty: an update leaves them be.
+    pub blank: Members,
     pub boundary: Boundary,
 }
 
-/// One import's staging tables — its rows, the pairs of rows whose boxes meet and the rows
-/// already in the register — named
+/// One import's staging tables — its rows, the pairs of rows whose boxes meet, the rows
+/// whose boundary the register has already and the rows that update a parcel — named
 /// for the import. They are unlogged tables created in the import's transaction, not
 /// temporary ones, so that PostgreSQL may scan them with parallel workers (the checks are
 /// the import's longest GEOS work); nobody else ever sees them, since the transaction drops
@@ -40,6 +43,7 @@ impl Stage {
             .replace("import_stage", &format!("import_stage_{}", self.suffix))
             .replace("import_pairs", &format!("import_pairs_{}", self.suffix))
             .replace("import_known", &format!("import_known_{}", self.suffix))
+            .replace("import_updates", &format!("import_updates_{}", self.suffix))
     }
 }
 
@@ -53,7 +57,7 @@ pub async fn create_stage(conn: &mut PgConnection) -> Result<Stage, sqlx::Error>
             idx integer PRIMARY KEY, code text NOT NULL, name text NOT NULL, town text,
             address text NOT NULL, current_use text, planned_use text, gb36600_class smallint NOT NULL,
             land_right land_right NOT NULL, right_holder text, responsible_party text,
-            risk soil_risk NOT NULL, stated_area double precision,
+            risk soil_risk NOT NULL, stated_area double precision, blank smallint NOT NULL,
             geom geometry(MultiPolygon, 4490) NOT NULL,
             -- computed once, for the area check and the register's area_m2
             area double precision GENERATED ALWAYS AS (ST_Area(geom::geography)) STORED,
@@ -67,18 +71,28 @@ pub async fn create_stage(conn: &mut PgConnection) -> Result<Stage, sqlx::Error>
     )
     .execute(&mut *conn)
     .await?;
-    // Rows whose code is in the register already: unchanged or refused, never written, so
-    // the checks of what would be written (district, overlaps, area) leave them out. A
-    // table of their numbers, since marking them in the staging rows rewrites every one.
+    // Rows whose code is in the register already and whose boundary will not be written
+    // (unchanged, refused, or an update of attributes alone), so the checks of the
+    // boundaries to be written (district, overlaps, area) leave them out. A table of their
+    // numbers, since marking them in the staging rows rewrites every one.
     sqlx::query(&stage.sql("CREATE UNLOGGED TABLE import_known (idx integer PRIMARY KEY)"))
         .execute(&mut *conn)
         .await?;
+    // Rows that update a parcel: which one, at the version and class the checks saw, and
+    // whether its boundary changes.
+    sqlx::query(&stage.sql(
+        "CREATE UNLOGGED TABLE import_updates (
+            idx integer PRIMARY KEY, parcel_id bigint NOT NULL, version integer NOT NULL,
+            class smallint NOT NULL, new_geom boolean NOT NULL)",
+    ))
+    .execute(&mut *conn)
+    .await?;
     Ok(stage)
 }
 
 /// Drops the staging tables: before the import's transaction commits.
 pub async fn drop_stage(conn: &mut PgConnection, stage: &Stage) -> Result<(), sqlx::Error> {
-    sqlx::query(&stage.sql("DROP TABLE import_stage, import_pairs, import_known"))
+    sqlx::query(&stage.sql("DROP TABLE import_stage, import_pairs, import_known, import_updates"))
         .execute(conn)
         .await?;
     Ok(())
@@ -135,7 +149,7 @@ pub async fn copy_into_stage<'c>(
 ) -> Result<PgCopyIn<&'c mut PgConnection>, sqlx::Error> {
     conn.copy_in_raw(&stage.sql(
         "COPY import_stage (idx, code, name, town, address, current_use, planned_use,
-            gb36600_class, land_right, right_holder, responsible_party, risk, stated_area, geom)
+            gb36600_class, land_right, right_holder, responsible_party, risk, stated_area, blank, geom)
          FROM STDIN",
     ))
     .await
@@ -168,6 +182,7 @@ pub fn copy_text(rows: &[Staged]) -> Result<Vec<u8>, sqlx::Error> {
             }
             None => buf.extend_from_slice(b"\\N\t"),
         }
+        let _ = write!(buf, "{}\t", r.blank.bits());
         ewkb_hex(&mut buf, &r.boundary)?;
         buf.push(b'\n');
     }

@@ -9,6 +9,7 @@ use sqlx::PgConnection;
 pub use super::import_stage::{
     copy_into_stage, copy_text, create_stage, drop_stage, Stage, Staged,
 };
+use crate::domain::import::mapping::{Member, Members};
 use crate::domain::import::report::{Problem, ProblemKind};
 
 /// Tolerances, as fractions (0.01 = 1 %).
@@ -32,12 +33,28 @@ impl Default for Tolerances {
     }
 }
 
-/// What the checks found: problems by feature, the features already in the register
-/// exactly as in the file, and those repaired.
+/// What to do with the features whose code is in the register already.
+#[derive(Debug, Clone, Copy)]
+pub struct Existing<'a> {
+    /// The parcel attributes the file has columns for: an existing parcel is compared on
+    /// these (and its boundary), and an update writes these.
+    pub compared: &'a [Member],
+    /// Update the parcels the file differs from; else they are refused (`code_taken`).
+    pub update: bool,
+    /// Check the file's boundaries against the boundaries its updates replace, too. An
+    /// import that writes everything or nothing replaces all of them, so it need not; one
+    /// that writes the good rows only may refuse an update, whose parcel then keeps its
+    /// boundary.
+    pub against_replaced: bool,
+}
+
+/// What the checks found: problems by feature, the features already in the register as
+/// the file has them, those that update a parcel, and those repaired.
 #[derive(Debug, Default)]
 pub struct Findings {
     pub problems: HashMap<i32, Vec<Problem>>,
     pub unchanged: HashSet<i32>,
+    pub updated: HashSet<i32>,
     pub repaired: HashSet<i32>,
 }
 
@@ -75,9 +92,40 @@ type Overlap<T> = (i32, T, f64, Option<f64>, Option<f64>);
 type Areas = (i32, f64, f64, Option<f64>, Option<f64>);
 /// A feature, the share of it a check found, and a point of that share.
 type Shared = (i32, f64, Option<f64>, Option<f64>);
-/// A feature whose code is in the register: its code, and whether its attributes and its
-/// boundary are the same.
-type Existing = (i32, String, bool, bool);
+/// A feature whose code is in the register: its code; whether the attributes the file has
+/// and the boundary are the same; the parcel's id, version and class; whether it is
+/// retired; and whether the file changes a land right the parcel's land events decide.
+type Known = (i32, String, bool, bool, i64, i32, i16, bool, bool);
+
+/// The register's column of a parcel attribute (see [`Member::is_attribute`]).
+fn column(m: Member) -> Option<&'static str> {
+    Some(match m {
+        Member::Name => "name",
+        Member::Town => "town",
+        Member::Address => "address",
+        Member::CurrentUse => "current_use",
+        Member::PlannedUse => "planned_use",
+        Member::LandRight => "land_right",
+        Member::RightHolder => "right_holder",
+        Member::ResponsibleParty => "responsible_party",
+        Member::Risk => "risk",
+        Member::Code | Member::AreaM2 | Member::AreaMu | Member::AreaHa => return None,
+    })
+}
+
+/// The register's columns of the attributes compared (and written by an update), each with
+/// the SQL that tells whether a staged row `s` left it blank.
+fn columns(compared: &[Member]) -> Vec<(&'static str, String)> {
+    compared
+        .iter()
+        .filter_map(|m| column(*m).map(|c| (c, blank(*m))))
+        .collect()
+}
+
+/// Whether the staged row `s` has an empty cell for `m`.
+fn blank(m: Member) -> String {
+    format!("(s.blank & {} <> 0)", Members::bit_of(m))
+}
 
 /// A feature PostGIS finds invalid: reason, location, and what the repair would make.
 type InvalidRow = (
@@ -91,13 +139,15 @@ type InvalidRow = (
 /// Runs every check on the staged rows. With `repair`, invalid polygons are replaced by
 /// what `ST_MakeValid` makes of them (polygonal part only) and reported as repaired.
 /// `pairs` are the features whose boxes meet (`gis::box_pairs`), the only ones that can
-/// overlap each other. `on_phase` is told the name of each check as it starts.
+/// overlap each other. `existing` says what becomes of the features whose code is in the
+/// register. `on_phase` is told the name of each check as it starts.
 pub async fn check(
     conn: &mut PgConnection,
     stage: &Stage,
     tol: Tolerances,
     repair: bool,
     pairs: &crate::gis::box_pairs::Pairs,
+    existing: Existing<'_>,
     mut on_phase: impl FnMut(&'static str),
 ) -> Result<Findings, sqlx::Error> {
     let mut f = Findings::default();
@@ -193,62 +243,7 @@ pub async fn check(
         );
         f.add(idx, at(p, x, y));
     }
-    let existing: Vec<Existing> = sqlx::query_as(
-        &stage.sql("SELECT s.idx, s.code,
-                (p.name, p.town, p.address, p.current_use, p.planned_use, p.land_right,
-                 p.right_holder, p.responsible_party, p.risk)
-                IS NOT DISTINCT FROM
-                (s.name, s.town, s.address, s.current_use, s.planned_use, s.land_right,
-                 s.right_holder, s.responsible_party, s.risk),
-                s.valid AND (ST_OrderingEquals(p.geom, s.geom) OR ST_HausdorffDistance(p.geom, s.geom) < 1e-8)
-           FROM import_stage s JOIN parcels p ON p.code = s.code"),
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let known: Vec<i32> = existing.iter().map(|e| e.0).collect();
-    sqlx::query(&stage.sql("INSERT INTO import_known SELECT unnest($1::integer[])"))
-        .bind(&known)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(&stage.sql("ANALYZE import_known"))
-        .execute(&mut *conn)
-        .await?;
-    let taken: Vec<(i32, String, &str)> = existing
-        .into_iter()
-        .filter_map(|(idx, code, same_attrs, same_geom)| {
-            let what = match (same_attrs, same_geom) {
-                (true, true) => {
-                    f.unchanged.insert(idx);
-                    return None;
-                }
-                (false, false) => "other attributes and another boundary",
-                (false, true) => "other attributes",
-                (true, false) => "another boundary",
-            };
-            Some((idx, code, what))
-        })
-        .collect();
-    // where they are: only the ones taken (a file imported again is all unchanged)
-    let ids: Vec<i32> = taken.iter().map(|t| t.0).collect();
-    let points: HashMap<i32, (Option<f64>, Option<f64>)> = sqlx::query_as::<_, Located>(
-        &stage.sql(&format!(
-            "SELECT s.idx, ST_X(a.at), ST_Y(a.at) FROM import_stage s, LATERAL {AT} WHERE s.idx = ANY($1)"
-        )),
-    )
-    .bind(&ids)
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|(idx, x, y)| (idx, (x, y)))
-    .collect();
-    for (idx, code, what) in taken {
-        let p = Problem::new(
-            ProblemKind::CodeTaken,
-            format!("parcel {code} is already in the register with {what}; edit it there"),
-        );
-        let (x, y) = points.get(&idx).copied().unwrap_or_default();
-        f.add(idx, at(p, x, y));
-    }
+    known_in_register(conn, stage, existing, &mut f).await?;
 
     on_phase("district");
     // with a point of the part outside
@@ -290,8 +285,12 @@ pub async fn check(
           -- interiors meet: intersecting and not merely touching, in one relate
           WHERE s.valid AND ST_Relate(s.geom, p.geom, 'T********')
             AND NOT EXISTS (SELECT 1 FROM import_known k WHERE k.idx = s.idx)
+            -- a boundary this import replaces: the file's new one is checked among the
+            -- file's own features
+            AND ($1 OR NOT EXISTS (SELECT 1 FROM import_updates u WHERE u.parcel_id = p.id AND u.new_geom))
           ORDER BY s.idx, share DESC",
     ))
+    .bind(existing.against_replaced)
     .fetch_all(&mut *conn)
     .await?;
     for (idx, code, share, x, y) in overlaps.into_iter().filter(|o| o.2 > tol.overlap) {
@@ -349,19 +348,233 @@ pub async fn check(
     Ok(f)
 }
 
-/// Inserts the staged rows that are neither rejected nor unchanged, in one statement;
+/// The rows of `import_updates`, as the columns they are bound as.
+#[derive(Default)]
+struct Updates {
+    idx: Vec<i32>,
+    parcel: Vec<i64>,
+    /// The parcel's version and class as the checks read them.
+    version: Vec<i32>,
+    class: Vec<i16>,
+    /// Whether the boundary changes.
+    new_geom: Vec<bool>,
+}
+
+/// The features whose code is in the register: unchanged (as the file has them), refused
+/// (`code_taken`, or `not_updatable`), or updates. Those whose boundary will not be
+/// written go into `import_known`, the updates into `import_updates`.
+async fn known_in_register(
+    conn: &mut PgConnection,
+    stage: &Stage,
+    existing: Existing<'_>,
+    f: &mut Findings,
+) -> Result<(), sqlx::Error> {
+    // an empty cell says nothing about the parcel
+    let same = columns(existing.compared)
+        .iter()
+        .map(|(c, blank)| format!("({blank} OR p.{c} IS NOT DISTINCT FROM s.{c})"))
+        .chain(std::iter::once("true".to_owned()))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    let land_right_changes = if existing.compared.contains(&Member::LandRight) {
+        format!(
+            "NOT {} AND p.land_right IS DISTINCT FROM s.land_right",
+            blank(Member::LandRight)
+        )
+    } else {
+        "false".to_owned()
+    };
+    let rows: Vec<Known> = sqlx::query_as(&stage.sql(&format!(
+        "SELECT s.idx, s.code, {same},
+                s.valid AND (ST_OrderingEquals(p.geom, s.geom) OR ST_HausdorffDistance(p.geom, s.geom) < 1e-8),
+                p.id, p.version, p.gb36600_class, p.retired_at IS NOT NULL,
+                CASE WHEN {land_right_changes} THEN EXISTS (
+                    SELECT 1 FROM parcel_events e WHERE e.parcel_id = p.id AND e.kind::text = ANY($1))
+                ELSE false END
+           FROM import_stage s JOIN parcels p ON p.code = s.code"
+    )))
+    .bind(super::events::land_kinds())
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut known: Vec<i32> = Vec::new();
+    let mut refused: Vec<(i32, ProblemKind, Option<&'static str>, String)> = Vec::new();
+    let mut updates = Updates::default();
+    for (idx, code, same_attrs, same_geom, id, version, class, retired, follows) in rows {
+        let what = match (same_attrs, same_geom) {
+            (true, true) => {
+                f.unchanged.insert(idx);
+                known.push(idx);
+                continue;
+            }
+            (false, false) => "other attributes and another boundary",
+            (false, true) => "other attributes",
+            (true, false) => "another boundary",
+        };
+        let refusal = if !existing.update {
+            Some((
+                ProblemKind::CodeTaken,
+                None,
+                format!("parcel {code} is already in the register with {what}; edit it there, or import with updates"),
+            ))
+        } else if retired {
+            Some((
+                ProblemKind::NotUpdatable,
+                Some("retired"),
+                format!("parcel {code} is retired: a retired parcel is not updated"),
+            ))
+        } else if follows {
+            Some((
+                ProblemKind::NotUpdatable,
+                Some("land_right_follows_events"),
+                format!("parcel {code}'s land right follows its land events: record a land event instead"),
+            ))
+        } else {
+            None
+        };
+        match refusal {
+            Some((kind, code, message)) => {
+                known.push(idx);
+                refused.push((idx, kind, code, message));
+            }
+            None => {
+                f.updated.insert(idx);
+                if same_geom {
+                    known.push(idx);
+                }
+                updates.idx.push(idx);
+                updates.parcel.push(id);
+                updates.version.push(version);
+                updates.class.push(class);
+                updates.new_geom.push(!same_geom);
+            }
+        }
+    }
+    sqlx::query(&stage.sql("INSERT INTO import_known SELECT unnest($1::integer[])"))
+        .bind(&known)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(&stage.sql(
+        "INSERT INTO import_updates
+         SELECT * FROM unnest($1::integer[], $2::bigint[], $3::integer[], $4::smallint[], $5::boolean[])",
+    ))
+    .bind(&updates.idx)
+    .bind(&updates.parcel)
+    .bind(&updates.version)
+    .bind(&updates.class)
+    .bind(&updates.new_geom)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(&stage.sql("ANALYZE import_known"))
+        .execute(&mut *conn)
+        .await?;
+    // where they are: only the ones refused (a file imported again is all unchanged)
+    let ids: Vec<i32> = refused.iter().map(|t| t.0).collect();
+    let points: HashMap<i32, (Option<f64>, Option<f64>)> = sqlx::query_as::<_, Located>(
+        &stage.sql(&format!(
+            "SELECT s.idx, ST_X(a.at), ST_Y(a.at) FROM import_stage s, LATERAL {AT} WHERE s.idx = ANY($1)"
+        )),
+    )
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|(idx, x, y)| (idx, (x, y)))
+    .collect();
+    for (idx, kind, code, message) in refused {
+        let p = Problem {
+            code,
+            ..Problem::new(kind, message)
+        };
+        let (x, y) = points.get(&idx).copied().unwrap_or_default();
+        f.add(idx, at(p, x, y));
+    }
+    Ok(())
+}
+
+/// Marks the staged rows not to be written (rejected or unchanged).
+pub async fn skip(conn: &mut PgConnection, stage: &Stage, rows: &[i32]) -> Result<(), sqlx::Error> {
+    sqlx::query(&stage.sql("UPDATE import_stage SET ok = false WHERE idx = ANY($1)"))
+        .bind(rows)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A parcel an import updated: its id, and its GB 36600 class before and after.
+pub type Updated = (i64, i16, i16);
+
+/// The parcels an import updated while it ran were changed by someone else.
+#[derive(Debug, thiserror::Error)]
+#[error("{0} of the parcels this import updates changed while it ran; nothing was written: import again")]
+pub struct ChangedMeanwhile(pub usize);
+
+/// Writes the staged updates that are not rejected over their parcels, in one statement:
+/// the attributes the file has columns for (`compared`), the boundary where it changes,
+/// and a new version, the old one kept by the history trigger. A parcel changed since the
+/// checks read it is not written over: the import is refused ([`ChangedMeanwhile`]).
+pub async fn update(
+    conn: &mut PgConnection,
+    stage: &Stage,
+    compared: &[Member],
+    user: Option<i64>,
+) -> Result<Result<Vec<Updated>, ChangedMeanwhile>, sqlx::Error> {
+    // a member whose cell is empty stays as it is
+    let mut set: Vec<String> = columns(compared)
+        .iter()
+        .map(|(c, blank)| format!("{c} = CASE WHEN {blank} THEN p.{c} ELSE s.{c} END"))
+        .collect();
+    if compared.contains(&Member::PlannedUse) {
+        set.push(format!(
+            "gb36600_class = CASE WHEN {} THEN p.gb36600_class ELSE s.gb36600_class END",
+            blank(Member::PlannedUse)
+        ));
+    }
+    if compared.contains(&Member::LandRight) {
+        // as an edit does: the land right the parcel started with, until events decide it
+        set.push(format!(
+            "land_right_initial = CASE WHEN {} OR EXISTS (SELECT 1 FROM parcel_events e
+                WHERE e.parcel_id = p.id AND e.kind::text = ANY($2))
+                THEN p.land_right_initial ELSE s.land_right END",
+            blank(Member::LandRight)
+        ));
+    }
+    let set = set.iter().map(|c| format!("{c}, ")).collect::<String>();
+    let expected: i64 = sqlx::query_scalar(&stage.sql(
+        "SELECT count(*) FROM import_updates u JOIN import_stage s ON s.idx = u.idx WHERE s.ok",
+    ))
+    .fetch_one(&mut *conn)
+    .await?;
+    let done: Vec<Updated> = sqlx::query_as(&stage.sql(&format!(
+        "UPDATE parcels p SET {set}
+                geom = CASE WHEN u.new_geom THEN s.geom ELSE p.geom END,
+                area_m2 = CASE WHEN u.new_geom THEN s.area ELSE p.area_m2 END,
+                version = p.version + 1, updated_at = now(), updated_by = $1
+           FROM import_updates u JOIN import_stage s ON s.idx = u.idx
+          WHERE s.ok AND p.id = u.parcel_id AND p.version = u.version
+         RETURNING p.id, u.class, p.gb36600_class"
+    )))
+    .bind(user)
+    .bind(super::events::land_kinds())
+    .fetch_all(&mut *conn)
+    .await?;
+    let missed = usize::try_from(expected)
+        .unwrap_or(0)
+        .saturating_sub(done.len());
+    Ok(if missed > 0 {
+        Err(ChangedMeanwhile(missed))
+    } else {
+        Ok(done)
+    })
+}
+
+/// Inserts the staged rows that are neither rejected, unchanged nor updates, in one statement;
 /// returns how many. Its progress can be watched from another connection through
 /// [`parcel_ids_drawn`].
 pub async fn write(
     conn: &mut PgConnection,
     stage: &Stage,
-    skip: &[i32],
     user: Option<i64>,
 ) -> Result<u64, sqlx::Error> {
-    sqlx::query(&stage.sql("UPDATE import_stage SET ok = false WHERE idx = ANY($1)"))
-        .bind(skip)
-        .execute(&mut *conn)
-        .await?;
     // A parcel's history starts with its first change (migration 0014): the insert is all.
     let done = sqlx::query(&stage.sql(
         "INSERT INTO parcels (code, name, town, address, current_use, planned_use, gb36600_class,
@@ -370,7 +583,9 @@ pub async fn write(
          SELECT code, name, town, address, current_use, planned_use, gb36600_class,
                 land_right, right_holder, responsible_party, risk, geom, area,
                 $1, land_right
-           FROM import_stage WHERE ok ORDER BY idx",
+           FROM import_stage s
+          WHERE ok AND NOT EXISTS (SELECT 1 FROM import_updates u WHERE u.idx = s.idx)
+          ORDER BY idx",
     ))
     .bind(user)
     .execute(&mut *conn)

@@ -110,6 +110,15 @@ fn option(opts: &mut Options, pairs: &mut Vec<String>, name: &str, v: String) ->
                 )
             })?
         }
+        "existing" => {
+            opts.existing = serde_json::from_value(Value::String(v)).map_err(|_| {
+                unprocessable(
+                    "existing",
+                    "invalid_value",
+                    "existing must be refuse or update",
+                )
+            })?
+        }
         "repair" => opts.repair = matches!(v.as_str(), "true" | "on" | "1" | "yes"),
         "overlap_tolerance" => opts.tolerances.overlap = fraction(name, &v)?,
         "area_tolerance" => opts.tolerances.area = fraction(name, &v)?,
@@ -181,7 +190,12 @@ async fn upload(
             // Checked here so that a bad choice is a 422, not a failed job.
             Choices::parse_pairs(pairs.iter().map(String::as_str))?;
         }
-        Register::Ledger(l) => actor.require(l.action())?,
+        Register::Ledger(l) => {
+            actor.require(l.action())?;
+            if let Some(e) = import::ledgers_are_not_updated(&opts) {
+                return Err(e.into());
+            }
+        }
     }
     opts.map = pairs;
     let id = Uuid::new_v4();

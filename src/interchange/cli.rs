@@ -11,7 +11,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use sqlx::PgPool;
 
-use super::import::{self, Mode, Options, Progress, Register};
+use super::import::{self, Mode, OnExisting, Options, Progress, Register};
 use crate::db::imports::Tolerances;
 use crate::domain::ledgers::Ledger;
 use crate::gis::crs::Crs;
@@ -54,6 +54,11 @@ pub struct ImportArgs {
     /// Check and report only; write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Parcels whose code is in the register with other attributes or another boundary
+    /// are updated (the columns the file has, and the boundary), keeping their history,
+    /// instead of refused.
+    #[arg(long)]
+    pub update: bool,
     /// Accept PostGIS's repair (ST_MakeValid) of invalid polygons.
     #[arg(long)]
     pub repair: bool,
@@ -106,6 +111,11 @@ pub async fn import(pool: &PgPool, limits: Limits, a: ImportArgs) -> Result<bool
             (_, true) => Mode::DryRun,
             (true, _) => Mode::GoodOnly,
             _ => Mode::AllOrNothing,
+        },
+        existing: if a.update {
+            OnExisting::Update
+        } else {
+            OnExisting::Refuse
         },
         repair: a.repair,
         tolerances: Tolerances {
@@ -179,12 +189,13 @@ pub async fn import(pool: &PgPool, limits: Limits, a: ImportArgs) -> Result<bool
     }
     let c = report.counts;
     eprintln!(
-        "{}: {} features — {} new, {} repaired, {} unchanged, {} rejected; {} written{} (import {id})",
+        "{}: {} features — {} new, {} repaired, {} unchanged, {} updated, {} rejected; {} written{} (import {id})",
         report.file,
         c.features,
         c.new,
         c.repaired,
         c.unchanged,
+        c.updated,
         c.rejected,
         c.written,
         if report.committed { "" } else { ", nothing committed" },

@@ -16,8 +16,10 @@ pub use super::progress::{PhaseTime, Progress};
 use super::read::{self, ReadError, Source};
 use crate::db::import_jobs::{self as jobs, Status};
 use crate::db::imports::{self as db, Tolerances};
+use crate::db::sampling::{self as db_sampling, ScreeningError};
 use crate::domain::import::mapping::{Choices, Mapping, Member};
 use crate::domain::import::report::{self, FeatureReport, Outcome, Report};
+use crate::domain::land_use::Gb36600Class;
 use crate::domain::parcel::FieldError;
 use crate::gis::box_pairs;
 use crate::gis::crs::Crs;
@@ -37,6 +39,19 @@ pub enum Mode {
     DryRun,
 }
 
+/// What becomes of a feature whose code is in the register with other attributes or
+/// another boundary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnExisting {
+    /// Refused (`code_taken`): the register is edited through the API, one parcel at a time.
+    #[default]
+    Refuse,
+    /// The parcel is updated: the columns the file has and the boundary, keeping its
+    /// history (a surveyor's corrected file).
+    Update,
+}
+
 /// The user's choices.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -52,6 +67,8 @@ pub struct Options {
     /// Names the source whose mapping is saved and reused.
     pub source: Option<String>,
     pub mode: Mode,
+    /// Parcels only: what becomes of a feature whose parcel is in the register already.
+    pub existing: OnExisting,
     /// Accept `ST_MakeValid`'s repair of invalid polygons.
     pub repair: bool,
     pub tolerances: Tolerances,
@@ -114,6 +131,10 @@ pub enum ImportError {
     Crowded(usize),
     #[error("the import was interrupted: {0}")]
     Interrupted(String),
+    #[error(transparent)]
+    Changed(#[from] db::ChangedMeanwhile),
+    #[error(transparent)]
+    Screening(#[from] ScreeningError),
 }
 
 /// Most pairs of features with meeting boxes an import checks for overlaps (160 MB of
@@ -300,8 +321,25 @@ pub async fn run(
     let opened = open(req).await?;
     match req.opts.register {
         Register::Parcels => run_parcels(pool, opened, req, progress).await,
-        Register::Ledger(l) => super::ledger_import::run(pool, l, opened, req, progress).await,
+        Register::Ledger(l) => match ledgers_are_not_updated(&req.opts) {
+            Some(e) => Err(ImportError::Mapping(e)),
+            None => super::ledger_import::run(pool, l, opened, req, progress).await,
+        },
     }
+}
+
+/// An import into a ledger cannot update rows: a ledger's rows have no code to match a
+/// file's by, and are edited through the ledger's API.
+pub fn ledgers_are_not_updated(opts: &Options) -> Option<FieldError> {
+    (matches!(opts.register, Register::Ledger(_)) && opts.existing == OnExisting::Update).then(
+        || {
+            FieldError::new(
+                "existing",
+                "parcels_only",
+                "only parcels are updated by an import: a ledger's rows are edited through its API",
+            )
+        },
+    )
 }
 
 async fn run_parcels(
@@ -379,9 +417,21 @@ async fn run_parcels(
         .await
         .map_err(|e| ImportError::Interrupted(e.to_string()))?
         .map_err(|box_pairs::TooMany(n)| ImportError::Crowded(n))?;
-    let findings = db::check(&mut tx, &stage, opts.tolerances, opts.repair, &pairs, |p| {
-        progress.start(p, 0)
-    })
+    let compared = mapping.attributes();
+    let existing = db::Existing {
+        compared: &compared,
+        update: opts.existing == OnExisting::Update,
+        against_replaced: opts.mode == Mode::GoodOnly,
+    };
+    let findings = db::check(
+        &mut tx,
+        &stage,
+        opts.tolerances,
+        opts.repair,
+        &pairs,
+        existing,
+        |p| progress.start(p, 0),
+    )
     .await?;
 
     let mut lines: Vec<FeatureReport> = rejected;
@@ -391,6 +441,8 @@ async fn run_parcels(
             Outcome::Rejected
         } else if findings.unchanged.contains(&idx) {
             Outcome::Unchanged
+        } else if findings.updated.contains(&idx) {
+            Outcome::Updated
         } else if findings.repaired.contains(&idx) {
             Outcome::Repaired
         } else {
@@ -405,21 +457,38 @@ async fn run_parcels(
     }
     let counts = Report::count(&lines);
     let mut written = 0;
-    if should_write(opts.mode, counts.rejected, counts.new + counts.repaired) {
-        progress.start("writing", (counts.new + counts.repaired) as u64);
+    let changes = counts.new + counts.repaired + counts.updated;
+    if should_write(opts.mode, counts.rejected, changes) {
         let skip: Vec<i32> = lines
             .iter()
             .filter(|l| matches!(l.outcome, Outcome::Rejected | Outcome::Unchanged))
             .map(|l| l.feature as i32)
             .collect();
-        // Read on the import's own connection: the watch may find no other free (a pool
-        // of one), and then only the bar stands still.
-        let before = db::parcel_ids_drawn(&mut *tx).await?;
-        let watch = watch_ids(pool, before, progress);
-        written = tokio::select! {
-            w = db::write(&mut tx, &stage, &skip, opts.user) => w? as usize,
-            never = watch => match never {},
-        };
+        db::skip(&mut tx, &stage, &skip).await?;
+        if counts.updated > 0 {
+            progress.start("updating", 0);
+            let updated = db::update(&mut tx, &stage, &compared, opts.user).await??;
+            written += updated.len();
+            // a planned use that moves a parcel to another class may change its verdict
+            for (id, before, after) in updated {
+                let class = Gb36600Class::from_number;
+                if let (Some(before), Some(after)) = (class(before), class(after)) {
+                    db_sampling::flag_class_change(&mut tx, id, before, after).await?;
+                }
+            }
+        }
+        let inserts = counts.new + counts.repaired;
+        if inserts > 0 {
+            progress.start("writing", inserts as u64);
+            // Read on the import's own connection: the watch may find no other free (a
+            // pool of one), and then only the bar stands still.
+            let before = db::parcel_ids_drawn(&mut *tx).await?;
+            let watch = watch_ids(pool, before, progress);
+            written += tokio::select! {
+                w = db::write(&mut tx, &stage, opts.user) => w? as usize,
+                never = watch => match never {},
+            };
+        }
         if progress.snapshot().0 != FINISHING {
             progress.start(FINISHING, 0);
         }

@@ -129,6 +129,7 @@ fn parse_row(
             parcel,
             town_from_polygon: mapped.town_missing,
             stated_area_m2: mapped.stated_area_m2,
+            blank: mapped.blank,
             boundary,
         }),
         (p, b) => {

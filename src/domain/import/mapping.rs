@@ -89,6 +89,20 @@ impl Member {
         Member::ALL.into_iter().find(|m| m.key() == s.trim())
     }
 
+    /// The member's bit in a [`Members`] set.
+    fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+
+    /// Whether the register keeps this member as one of a parcel's attributes: all but the
+    /// code (the key) and the stated areas (checked against the polygon, not kept).
+    pub fn is_attribute(self) -> bool {
+        !matches!(
+            self,
+            Member::Code | Member::AreaM2 | Member::AreaMu | Member::AreaHa
+        )
+    }
+
     /// Column names that usually hold this member, compared without case, spaces or `_`.
     /// Our own export's column names (the API names, cut to ten bytes for DBF) come first.
     fn aliases(self) -> &'static [&'static str] {
@@ -191,6 +205,30 @@ fn normalise(name: &str) -> String {
         .collect()
 }
 
+/// A set of members: of a row, those whose cell is empty.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Members(u16);
+
+impl Members {
+    pub fn insert(&mut self, m: Member) {
+        self.0 |= m.bit();
+    }
+
+    pub fn contains(self, m: Member) -> bool {
+        self.0 & m.bit() != 0
+    }
+
+    /// The set as stored (a `smallint` of bits, `1 << n` for the `n`th of [`Member::ALL`]).
+    pub fn bits(self) -> i16 {
+        self.0 as i16
+    }
+
+    /// The stored bit of one member, for SQL that tests the stored set.
+    pub fn bit_of(m: Member) -> i16 {
+        m.bit() as i16
+    }
+}
+
 /// Member → column: the columns an import reads.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Mapping(pub BTreeMap<Member, String>);
@@ -286,6 +324,16 @@ impl Mapping {
 
     pub fn column(&self, m: Member) -> Option<&str> {
         self.0.get(&m).map(String::as_str)
+    }
+
+    /// The parcel attributes the file has columns for: all an existing parcel is compared
+    /// on, and all an update writes. A member the file lacks says nothing about the parcel.
+    pub fn attributes(&self) -> Vec<Member> {
+        self.0
+            .keys()
+            .copied()
+            .filter(|m| m.is_attribute())
+            .collect()
     }
 
     /// What to save for a source: the columns this mapping read, and the members that
@@ -441,5 +489,33 @@ mod tests {
         // A mapping saved before choices could be empty still reads.
         let old: Choices = serde_json::from_str(r#"{"code":"编号"}"#).expect("old saved mapping");
         assert_eq!(old.0.get(&Member::Code), Some(&Some("编号".to_owned())));
+    }
+
+    #[test]
+    fn a_set_of_members_holds_each_of_the_thirteen_apart() {
+        let mut set = Members::default();
+        for m in [Member::Code, Member::Risk, Member::AreaHa] {
+            set.insert(m);
+        }
+        let held: Vec<Member> = Member::ALL
+            .into_iter()
+            .filter(|m| set.contains(*m))
+            .collect();
+        assert_eq!(held, [Member::Code, Member::Risk, Member::AreaHa]);
+        assert_eq!(Members::bit_of(Member::AreaHa), 1 << 12);
+        assert!(set.bits() > 0, "fits a smallint without its sign bit");
+    }
+
+    #[test]
+    fn only_the_attributes_a_file_has_columns_for_are_compared_and_updated() {
+        let c = cols(&["地块编码", "地块名称", "面积", "权利人"]);
+        let m = Mapping::guess(&c);
+        assert_eq!(m.attributes(), [Member::Name, Member::RightHolder]);
+        assert!(Member::ALL.iter().filter(|m| !m.is_attribute()).eq(&[
+            Member::Code,
+            Member::AreaM2,
+            Member::AreaMu,
+            Member::AreaHa
+        ]));
     }
 }

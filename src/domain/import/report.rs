@@ -24,8 +24,13 @@ pub enum ProblemKind {
     OverlapsFile,
     /// The code appears earlier in the same file.
     DuplicateInFile,
-    /// The code is in the register with other attributes or another boundary.
+    /// The code is in the register with other attributes or another boundary (and the
+    /// import was not asked to update parcels).
     CodeTaken,
+    /// The code is in the register, but the parcel cannot be updated from a file: it is
+    /// retired (`retired`), or the file changes a land right its land events decide
+    /// (`land_right_follows_events`).
+    NotUpdatable,
     /// The area stated in the file differs from the computed area by more than the tolerance.
     AreaMismatch,
     /// No town column and the polygon lies in no town's boundary.
@@ -88,8 +93,13 @@ pub enum Outcome {
     New,
     /// Invalid, repaired by `ST_MakeValid` because the user accepted repairs.
     Repaired,
-    /// Already in the register exactly as in the file: nothing to do.
+    /// Already in the register as the file has it (every column the file has, and the
+    /// boundary): nothing to do.
     Unchanged,
+    /// In the register with other attributes or another boundary, and the import was asked
+    /// to update parcels: the columns the file has, and the boundary, are written over the
+    /// parcel's, which keeps its history.
+    Updated,
     /// Has problems: not written.
     Rejected,
 }
@@ -113,6 +123,7 @@ pub struct Counts {
     pub new: usize,
     pub repaired: usize,
     pub unchanged: usize,
+    pub updated: usize,
     pub rejected: usize,
     pub written: usize,
 }
@@ -209,6 +220,7 @@ impl Report {
                 Outcome::New => c.new += 1,
                 Outcome::Repaired => c.repaired += 1,
                 Outcome::Unchanged => c.unchanged += 1,
+                Outcome::Updated => c.updated += 1,
                 Outcome::Rejected => c.rejected += 1,
             }
         }

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use super::mapping::{Mapping, Member};
+use super::mapping::{Mapping, Member, Members};
 use crate::domain::land_use::LandUse;
 use crate::domain::parcel::FieldError;
 use crate::domain::town::Town;
@@ -46,6 +46,9 @@ pub struct Mapped {
     pub stated_area_m2: Option<f64>,
     /// The row has no town: it is taken from the town the polygon falls in.
     pub town_missing: bool,
+    /// The attributes the mapping has a column for whose cell is empty in this row: an
+    /// update leaves them as they are.
+    pub blank: Members,
 }
 
 const M2_PER_MU: f64 = 10_000.0 / 15.0;
@@ -64,6 +67,12 @@ pub fn apply<'c>(
             .map(|c| c.text())
             .filter(|s| !s.is_empty())
     };
+    let mut blank = Members::default();
+    for (&m, _) in mapping.0.iter().filter(|(m, _)| m.is_attribute()) {
+        if get(m).is_none() {
+            blank.insert(m);
+        }
+    }
     let mut props = Map::new();
     for m in [
         Member::Code,
@@ -128,6 +137,7 @@ pub fn apply<'c>(
         properties: props,
         stated_area_m2,
         town_missing,
+        blank,
     })
 }
 
@@ -173,6 +183,23 @@ fn land_right(v: &str) -> String {
 mod tests {
     use super::*;
     use crate::domain::import::cols;
+
+    #[test]
+    fn the_empty_cells_of_mapped_attributes_are_named_and_nothing_else() {
+        let m = Mapping::guess(&cols(&["地块编码", "权利人", "风险等级", "面积"]));
+        let cells = [
+            ("地块编码", Cell::Text("MTG-2".into())),
+            ("权利人", Cell::Text("  ".into())),
+        ];
+        let row = |k: &str| cells.iter().find(|(n, _)| *n == k).map(|(_, c)| c);
+        let got = apply(&m, row).expect("apply");
+        let blank: Vec<Member> = Member::ALL
+            .into_iter()
+            .filter(|m| got.blank.contains(*m))
+            .collect();
+        // the risk's cell is missing, the right holder's is spaces; the area is not kept
+        assert_eq!(blank, [Member::RightHolder, Member::Risk]);
+    }
 
     #[test]
     fn values_by_name_become_codes() {
