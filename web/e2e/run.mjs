@@ -1149,6 +1149,32 @@ async function main() {
       return summary.replace(/\s+/g, ' ').trim();
     });
 
+    // 7g''. A corrected file: refused as taken by a check, then written over the parcel
+    // when updates are asked for; the choice is offered for parcels only.
+    await step('import page: a corrected file updates the parcel it names', page, async () => {
+      const corrected = [[{ 地块编码: 'E2E-IMP-3', 地块名称: '导入测试三（更正）', 所属镇街: '永定镇' }, 115.6]];
+      await checkOnImportPage(page, 'corrected.geojson', corrected);
+      await page.waitForFunction(() => /dry_run/.test(document.querySelector('#status').textContent), null, { timeout: WAIT });
+      const checked = await page.textContent('[data-testid=summary]');
+      assert(checked.includes('rejected 1') && (await page.textContent('tr.rejected')).includes('code_taken'), `check: ${checked}`);
+      assert(await page.isVisible('#update-choice'), 'no update choice for parcels');
+      await page.check('input[name=existing]');
+      await page.selectOption('select[name=mode]', 'all_or_nothing');
+      await page.click('#form button[type=submit]');
+      await page.waitForFunction(() => /committed/.test(document.querySelector('#status').textContent), null, { timeout: WAIT });
+      const summary = await page.textContent('[data-testid=summary]');
+      assert(summary.includes('updated 1') && summary.includes('written 1'), `summary: ${summary}`);
+      const parcel = await (await fetch(`${BASE}/api/parcels/E2E-IMP-3`)).json();
+      assert(parcel.properties.name === '导入测试三（更正）' && parcel.properties.version === 2, `stored: ${JSON.stringify(parcel.properties)}`);
+      // a ledger's rows are not updated by an import: the choice goes away, unchecked
+      const ledger = await page.$eval('select[name=into]', (s) => [...s.options].find((o) => o.value !== 'parcels')?.value);
+      await page.selectOption('select[name=into]', ledger);
+      assert(!(await page.isVisible('#update-choice')) && !(await page.isChecked('input[name=existing]')), `update choice shown for ${ledger}`);
+      await page.goto(BASE);
+      await page.waitForSelector('#list li[data-code]', { timeout: WAIT });
+      return `${summary.replace(/\s+/g, ' ').trim()}; hidden for ${ledger}`;
+    });
+
     // 7h. The export box: its link carries the map's filter (and, on request, the view's
     // bounds); the file it names holds what the list counts.
     await step('export link follows the filter and the view', page, async () => {
