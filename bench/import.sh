@@ -45,6 +45,12 @@ DATABASE_URL=$(db imp) $BIN import "$GPKG" --report "$OUT/import-report.json" 2>
 echo "soilreg import: $(secs "$t") s, $(psql -Atq "$(db imp)" -c 'SELECT count(*) FROM parcels') parcels written"
 phases < "$OUT/import.log"
 
+echo "== the same file again, with updates asked for: every feature is found unchanged, nothing written"
+t=$(date +%s.%N)
+DATABASE_URL=$(db imp) $BIN import "$GPKG" --update --report /dev/null 2>"$OUT/reimport.log" || true
+echo "soilreg import --update, again: $(secs "$t") s, $(psql -Atq "$(db imp)" -c 'SELECT count(*) FROM parcel_versions') versions kept"
+phases < "$OUT/reimport.log"
+
 echo "== ogr2ogr -f PostgreSQL (no validation), same file, same server"
 t=$(date +%s.%N)
 PGPASSWORD= ogr2ogr -f PostgreSQL "PG:host=127.0.0.1 port=$PG_PORT user=postgres dbname=ogr" "$GPKG" \

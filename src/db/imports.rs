@@ -9,6 +9,7 @@ use sqlx::PgConnection;
 pub use super::import_stage::{
     copy_into_stage, copy_text, create_stage, drop_stage, Stage, Staged,
 };
+use crate::domain::import::existing::{fate, Compared, Fate};
 use crate::domain::import::mapping::{Member, Members};
 use crate::domain::import::report::{Problem, ProblemKind};
 
@@ -397,55 +398,34 @@ async fn known_in_register(
     .fetch_all(&mut *conn)
     .await?;
     let mut known: Vec<i32> = Vec::new();
-    let mut refused: Vec<(i32, ProblemKind, Option<&'static str>, String)> = Vec::new();
+    let mut refused: Vec<(i32, Problem)> = Vec::new();
     let mut updates = Updates::default();
     for (idx, code, same_attrs, same_geom, id, version, class, retired, follows) in rows {
-        let what = match (same_attrs, same_geom) {
-            (true, true) => {
+        let compared = Compared {
+            same_attributes: same_attrs,
+            same_boundary: same_geom,
+            retired,
+            changes_event_land_right: follows,
+        };
+        match fate(&code, compared, existing.update) {
+            Fate::Unchanged => {
                 f.unchanged.insert(idx);
                 known.push(idx);
-                continue;
             }
-            (false, false) => "other attributes and another boundary",
-            (false, true) => "other attributes",
-            (true, false) => "another boundary",
-        };
-        let refusal = if !existing.update {
-            Some((
-                ProblemKind::CodeTaken,
-                None,
-                format!("parcel {code} is already in the register with {what}; edit it there, or import with updates"),
-            ))
-        } else if retired {
-            Some((
-                ProblemKind::NotUpdatable,
-                Some("retired"),
-                format!("parcel {code} is retired: a retired parcel is not updated"),
-            ))
-        } else if follows {
-            Some((
-                ProblemKind::NotUpdatable,
-                Some("land_right_follows_events"),
-                format!("parcel {code}'s land right follows its land events: record a land event instead"),
-            ))
-        } else {
-            None
-        };
-        match refusal {
-            Some((kind, code, message)) => {
+            Fate::Refused(p) => {
                 known.push(idx);
-                refused.push((idx, kind, code, message));
+                refused.push((idx, p));
             }
-            None => {
+            Fate::Update { new_boundary } => {
                 f.updated.insert(idx);
-                if same_geom {
+                if !new_boundary {
                     known.push(idx);
                 }
                 updates.idx.push(idx);
                 updates.parcel.push(id);
                 updates.version.push(version);
                 updates.class.push(class);
-                updates.new_geom.push(!same_geom);
+                updates.new_geom.push(new_boundary);
             }
         }
     }
@@ -480,11 +460,7 @@ async fn known_in_register(
     .into_iter()
     .map(|(idx, x, y)| (idx, (x, y)))
     .collect();
-    for (idx, kind, code, message) in refused {
-        let p = Problem {
-            code,
-            ..Problem::new(kind, message)
-        };
+    for (idx, p) in refused {
         let (x, y) = points.get(&idx).copied().unwrap_or_default();
         f.add(idx, at(p, x, y));
     }

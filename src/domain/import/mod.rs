@@ -3,6 +3,7 @@
 //! can make are in `db::imports`.
 
 pub mod corners;
+pub mod existing;
 pub mod ledger_columns;
 pub mod mapping;
 pub mod report;
