@@ -127,8 +127,8 @@ fn field(out: &mut Vec<u8>, v: Option<&str>) {
 
 /// A boundary as hex EWKB (SRID 4490), which the server reads without parsing decimals
 /// (a double's bits go through unchanged, so nothing is lost).
-fn ewkb_hex(out: &mut Vec<u8>, b: &Boundary) -> Result<(), sqlx::Error> {
-    let geom = geo::Geometry::MultiPolygon(b.as_geo().clone());
+fn ewkb_hex(out: &mut Vec<u8>, b: Boundary) -> Result<(), sqlx::Error> {
+    let geom = geo::Geometry::MultiPolygon(b.into_geo());
     let wkb = geom
         .to_ewkb(CoordDimensions::xy(), Some(4490))
         .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
@@ -155,8 +155,8 @@ pub async fn copy_into_stage<'c>(
     .await
 }
 
-/// A batch of rows as COPY text for [`copy_into_stage`].
-pub fn copy_text(rows: &[Staged]) -> Result<Vec<u8>, sqlx::Error> {
+/// A batch of rows as COPY text for [`copy_into_stage`] (the boundaries move into it).
+pub fn copy_text(rows: Vec<Staged>) -> Result<Vec<u8>, sqlx::Error> {
     let mut buf = Vec::with_capacity(rows.len() * 512);
     for r in rows {
         let a = &r.parcel.attributes;
@@ -183,7 +183,7 @@ pub fn copy_text(rows: &[Staged]) -> Result<Vec<u8>, sqlx::Error> {
             None => buf.extend_from_slice(b"\\N\t"),
         }
         let _ = write!(buf, "{}\t", r.blank.bits());
-        ewkb_hex(&mut buf, &r.boundary)?;
+        ewkb_hex(&mut buf, r.boundary)?;
         buf.push(b'\n');
     }
     Ok(buf)

@@ -70,6 +70,13 @@ impl Findings {
 /// `a.at`, joined laterally.
 const AT: &str = "(SELECT CASE WHEN s.valid THEN ST_PointOnSurface(s.geom) ELSE ST_Centroid(s.geom) END AS at) a";
 
+/// SQL: the staged row `row` has a boundary to write — its code is not in the register
+/// with this boundary, nor refused (`import_known`). The checks of what would be written
+/// (district, overlaps, area) weigh only these.
+fn writes_boundary(row: &str) -> String {
+    format!("NOT EXISTS (SELECT 1 FROM import_known k WHERE k.idx = {row}.idx)")
+}
+
 /// A problem found at a point (x, y in CGCS2000 degrees).
 fn at(p: Problem, x: Option<f64>, y: Option<f64>) -> Problem {
     Problem {
@@ -248,13 +255,13 @@ pub async fn check(
 
     on_phase("district");
     // with a point of the part outside
-    let outside: Vec<Shared> = sqlx::query_as(&stage.sql(
+    let outside: Vec<Shared> = sqlx::query_as(&stage.sql(&format!(
         "SELECT s.idx, ST_Area(o.g) / ST_Area(s.geom), ST_X(ST_PointOnSurface(o.g)), ST_Y(ST_PointOnSurface(o.g))
            FROM import_stage s, district d, LATERAL (SELECT ST_Difference(s.geom, d.boundary) AS g) o
           -- ST_Covers with the district first: PostGIS prepares the repeated argument once
-          WHERE s.valid AND NOT ST_Covers(d.boundary, s.geom)
-            AND NOT EXISTS (SELECT 1 FROM import_known k WHERE k.idx = s.idx)",
-    ))
+          WHERE s.valid AND NOT ST_Covers(d.boundary, s.geom) AND {}",
+        writes_boundary("s")
+    )))
     .fetch_all(&mut *conn)
     .await?;
     for (idx, share, x, y) in outside.into_iter().filter(|o| o.1 > tol.outside) {
@@ -277,20 +284,20 @@ pub async fn check(
         .execute(&mut *conn)
         .await?;
     // each with a point of the overlap
-    let overlaps: Vec<Overlap<String>> = sqlx::query_as(&stage.sql(
+    let overlaps: Vec<Overlap<String>> = sqlx::query_as(&stage.sql(&format!(
         "SELECT DISTINCT ON (s.idx) s.idx, p.code, ST_Area(i.g) / ST_Area(s.geom) AS share,
                 ST_X(ST_PointOnSurface(i.g)), ST_Y(ST_PointOnSurface(i.g))
            FROM import_stage s JOIN parcels p
              ON s.geom && p.geom AND p.code <> s.code AND p.retired_at IS NULL,
                 LATERAL (SELECT ST_Intersection(s.geom, p.geom) AS g) i
           -- interiors meet: intersecting and not merely touching, in one relate
-          WHERE s.valid AND ST_Relate(s.geom, p.geom, 'T********')
-            AND NOT EXISTS (SELECT 1 FROM import_known k WHERE k.idx = s.idx)
+          WHERE s.valid AND ST_Relate(s.geom, p.geom, 'T********') AND {}
             -- a boundary this import replaces: the file's new one is checked among the
             -- file's own features
             AND ($1 OR NOT EXISTS (SELECT 1 FROM import_updates u WHERE u.parcel_id = p.id AND u.new_geom))
           ORDER BY s.idx, share DESC",
-    ))
+        writes_boundary("s")
+    )))
     .bind(existing.against_replaced)
     .fetch_all(&mut *conn)
     .await?;
@@ -301,16 +308,16 @@ pub async fn check(
         );
         f.add(idx, at(p, x, y));
     }
-    let within: Vec<Overlap<i32>> = sqlx::query_as(&stage.sql(
+    let within: Vec<Overlap<i32>> = sqlx::query_as(&stage.sql(&format!(
         "SELECT DISTINCT ON (b.idx) b.idx, a.idx, ST_Area(i.g) / ST_Area(b.geom) AS share,
                 ST_X(ST_PointOnSurface(i.g)), ST_Y(ST_PointOnSurface(i.g))
            FROM import_pairs p
            JOIN import_stage a ON a.idx = p.a JOIN import_stage b ON b.idx = p.b,
                 LATERAL (SELECT ST_Intersection(a.geom, b.geom) AS g) i
-          WHERE a.valid AND b.valid AND ST_Relate(a.geom, b.geom, 'T********')
-            AND NOT EXISTS (SELECT 1 FROM import_known k WHERE k.idx = b.idx)
+          WHERE a.valid AND b.valid AND ST_Relate(a.geom, b.geom, 'T********') AND {}
           ORDER BY b.idx, share DESC",
-    ))
+        writes_boundary("b")
+    )))
     .fetch_all(&mut *conn)
     .await?;
     for (idx, other, share, x, y) in within.into_iter().filter(|o| o.2 > tol.overlap) {
@@ -330,7 +337,8 @@ pub async fn check(
         sqlx::query_as(&stage.sql(&format!(
             "SELECT s.idx, s.stated_area, s.area, ST_X(a.at), ST_Y(a.at) FROM import_stage s, LATERAL {AT}
               WHERE s.stated_area IS NOT NULL AND s.valid AND abs(s.stated_area - s.area) > $1 * s.area
-                AND NOT EXISTS (SELECT 1 FROM import_known k WHERE k.idx = s.idx)"
+                AND {}",
+            writes_boundary("s")
         )))
         .bind(tol.area)
         .fetch_all(&mut *conn)

@@ -42,7 +42,6 @@ pub async fn import(
             report,
         });
     }
-    let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
     let import_id: i64 = sqlx::query_scalar(
         "INSERT INTO sample_imports (parcel_id, sha256, rows_total, rows_new, rows_bad, report, imported_by)
          VALUES ($1, $2, $3, 0, $4, $5, $6) RETURNING id",
@@ -65,15 +64,20 @@ pub async fn import(
     .await?;
     report["import_id"] = json!(import_id);
     report["rows_imported"] = json!(new);
-    report["rows_unchanged"] = json!(rows.len() as u64 - new);
+    report["rows_unchanged"] = json!((rows.len() as u64).saturating_sub(new));
     report["points_outside_parcel"] = json!(outside);
     sqlx::query("UPDATE sample_imports SET rows_new = $2, report = $3 WHERE id = $1")
         .bind(import_id)
-        .bind(i32::try_from(new).unwrap_or(i32::MAX))
+        .bind(count(new))
         .bind(&report)
         .execute(&mut *conn)
         .await?;
     Ok(Imported::Written { new, report })
+}
+
+/// A count as its `integer` column holds it (a file of more rows than that is capped).
+fn count(n: impl TryInto<i32>) -> i32 {
+    n.try_into().unwrap_or(i32::MAX)
 }
 
 /// Moves the rows that contradict what is stored — a point stored elsewhere, a result

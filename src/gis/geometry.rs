@@ -27,6 +27,10 @@ impl Boundary {
         &self.0
     }
 
+    pub fn into_geo(self) -> MultiPolygon<f64> {
+        self.0
+    }
+
     /// GeoJSON text for `ST_GeomFromGeoJSON`.
     pub fn to_geojson(&self) -> String {
         geojson::Geometry::from(&self.0).to_string()

@@ -259,7 +259,13 @@ async fn mappings(State(state): State<AppState>) -> ApiResult<Json<Value>> {
 /// rows are — parcels or a ledger with a geometry — is chosen from the ledgers the service
 /// has, named as their OGC collections are; each choice carries the members a column can
 /// fill (with their Chinese names, for parcels), for the page's mapping chooser.
-async fn page() -> Html<String> {
+/// The page, its choice of registers filled in: built once, it never changes.
+async fn page() -> Html<&'static str> {
+    static PAGE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    Html(PAGE.get_or_init(page_html))
+}
+
+fn page_html() -> String {
     let option = |slug: &str, title: &str, members: Vec<(&str, &str)>| {
         let members = serde_json::to_string(&members).unwrap_or_default();
         format!(
@@ -281,5 +287,5 @@ async fn page() -> Html<String> {
             l.fields().iter().map(|f| (*f, "")).collect(),
         ));
     }
-    Html(include_str!("imports.html").replace("<!-- registers -->", &options))
+    include_str!("imports.html").replace("<!-- registers -->", &options)
 }

@@ -393,8 +393,9 @@ async fn run_parcels(
                 boxes.extend(rows.iter().filter_map(|r| {
                     geo::BoundingRect::bounding_rect(r.boundary.as_geo()).map(|b| (r.idx, b))
                 }));
-                copy.send(db::copy_text(&rows)?).await?;
-                progress.advance(rows.len() as u64);
+                let n = rows.len() as u64;
+                copy.send(db::copy_text(rows)?).await?;
+                progress.advance(n);
             }
             Msg::Rejected(r) => {
                 progress.advance(1);
