@@ -1,7 +1,8 @@
 //! Import and export against the real PostGIS, on files GDAL's `ogr2ogr` makes here:
 //! GBK and UTF-8 Shapefiles, files without `.prj` in each zone, zone-prefixed eastings,
 //! swapped axes, a two-layer GeoPackage, a bowtie, a file cut off half-way, an import
-//! killed half-way, and round trips through every export format.
+//! killed half-way, a boundary-point exchange text, updates from a corrected file, and
+//! round trips through every export format.
 
 mod common;
 
@@ -1572,4 +1573,138 @@ async fn an_update_does_not_write_over_a_parcel_changed_while_it_ran() {
         .await
         .expect("name");
     assert_eq!(name, "编辑的新名");
+}
+
+/// The boundary-point exchange text a surveyor's software writes for land approval
+/// (界址点坐标交换格式), GBK-encoded, X the northing and Y the easting with the zone
+/// prefixed: its parcels go in where they belong, a second ring as a hole, and the stated
+/// hectares are checked.
+#[tokio::test]
+async fn a_boundary_point_exchange_text_in_gbk_goes_in_with_its_holes() {
+    let app = TestApp::new().await;
+    with_district(&app.pool).await;
+    let dir = Dir::new();
+    // Two parcels in degrees, the second with a hole, projected to zone 39 by GDAL.
+    let degrees = dir.path("degrees.geojson");
+    let outer = rect(116.03, 39.95, 116.032, 39.952);
+    let mut holed = outer.clone();
+    holed["coordinates"]
+        .as_array_mut()
+        .expect("rings")
+        .push(rect(116.0305, 39.9505, 116.0315, 39.9515)["coordinates"][0].clone());
+    write_geojson(
+        &degrees,
+        &[
+            shaped("TXT-1", rect(116.02, 39.95, 116.022, 39.952), json!({})),
+            shaped("TXT-2", holed, json!({})),
+        ],
+    );
+    let zone = dir.path("zone39.geojson");
+    translate(
+        &degrees,
+        &zone,
+        &[
+            "-f",
+            "GeoJSON",
+            "-s_srs",
+            "EPSG:4490",
+            "-t_srs",
+            "EPSG:4527",
+        ],
+    );
+    let projected: Value =
+        serde_json::from_str(&std::fs::read_to_string(&zone).expect("read")).expect("json");
+    let mut text = String::from(
+        "[属性描述]\r\n格式版本号=1.01版本\r\n坐标系=2000国家大地坐标系\r\n几度分带=3\r\n投影类型=高斯克吕格\r\n\
+         计量单位=米\r\n带号=39\r\n精度=0.001\r\n转换参数=,,,,,,\r\n[地块坐标]\r\n",
+    );
+    for (i, f) in projected["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .enumerate()
+    {
+        let rings = f["geometry"]["coordinates"].as_array().expect("rings");
+        let ring = |r: &Value| -> Vec<(f64, f64)> {
+            r.as_array()
+                .expect("ring")
+                .iter()
+                .map(|p| (p[0].as_f64().expect("x"), p[1].as_f64().expect("y")))
+                .collect()
+        };
+        let shoelace = |pts: &[(f64, f64)]| {
+            pts.windows(2)
+                .map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1)
+                .sum::<f64>()
+                .abs()
+                / 2.0
+        };
+        let area: f64 = rings
+            .iter()
+            .enumerate()
+            .map(|(n, r)| shoelace(&ring(r)) * if n == 0 { 1.0 } else { -1.0 })
+            .sum();
+        let points: usize = rings.iter().map(|r| ring(r).len()).sum();
+        let code = f["properties"]["地块编码"].as_str().expect("code");
+        text.push_str(&format!(
+            "{points},{:.4},{code},交换格式地块{},面,,工业用地,,@\r\n",
+            area / 10_000.0,
+            i + 1
+        ));
+        for (n, r) in rings.iter().enumerate() {
+            for (k, (e, north)) in ring(r).into_iter().enumerate() {
+                assert!(e > 39_000_000.0, "GDAL wrote the easting first: {e}");
+                text.push_str(&format!("J{},{},{north:.3},{e:.3}\r\n", k + 1, n + 1));
+            }
+        }
+    }
+    let (gbk, _, lossy) = encoding_rs::GBK.encode(&text);
+    assert!(!lossy);
+    let path = dir.path("报盘坐标.txt");
+    std::fs::write(&path, &gbk).expect("write txt");
+
+    let r = run(&app.pool, &path, &Options::default())
+        .await
+        .expect("import");
+    assert_eq!(r.format, "界址点坐标交换格式 TXT");
+    assert_eq!((r.crs.crs, r.crs.how), (Crs::Gk39, How::ZonePrefix));
+    assert!(
+        r.encoding
+            .as_deref()
+            .is_some_and(|e| e.starts_with("GB18030")),
+        "{:?}",
+        r.encoding
+    );
+    assert_eq!(r.mapping["area_ha"], "面积（公顷）");
+    assert_eq!(
+        (r.counts.written, r.counts.rejected),
+        (2, 0),
+        "{:?}",
+        r.features
+    );
+    let stored: Vec<(String, String, f64, f64)> = sqlx::query_as(
+        "SELECT code, name, area_m2, ST_Area(ST_MakePolygon(ST_ExteriorRing(ST_GeometryN(geom, 1)))::geography)
+           FROM parcels ORDER BY code",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .expect("parcels");
+    assert_eq!(
+        (stored[0].0.as_str(), stored[0].1.as_str()),
+        ("TXT-1", "交换格式地块1")
+    );
+    let (outer_area, with_hole) = (stored[1].3, stored[1].2);
+    assert!(
+        (with_hole / outer_area - 0.75).abs() < 0.001,
+        "the hole takes a quarter: {with_hole} of {outer_area}"
+    );
+
+    // Another datum is refused, naming it.
+    let xian = text.replace("2000国家大地坐标系", "1980西安坐标系");
+    let path = dir.path("xian80.txt");
+    std::fs::write(&path, encoding_rs::GBK.encode(&xian).0).expect("write");
+    let err = run(&app.pool, &path, &dry_run())
+        .await
+        .expect_err("xian 80");
+    assert!(err.to_string().contains("1980西安"), "{err}");
 }

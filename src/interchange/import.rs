@@ -266,7 +266,7 @@ impl Opened {
             report::listed(lines, report::LIST_ALL_UP_TO, report::LIST_PROBLEMS_UP_TO);
         Report {
             file: file_name.to_owned(),
-            format: self.source.format.driver().to_owned(),
+            format: self.source.format.label().to_owned(),
             layer: Some(self.info.name.clone()),
             layers: self.source.layers.clone(),
             encoding: self

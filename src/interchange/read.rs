@@ -1,5 +1,6 @@
 //! Reading surveyors' files through GDAL: Shapefile (alone or zipped, any encoding),
-//! GeoPackage (any layer), GeoJSON, and CSV with a WKT column or as a corner table.
+//! GeoPackage (any layer), GeoJSON, CSV with a WKT column or as a corner table, and the
+//! boundary-point exchange text (界址点坐标交换格式) through a GeoJSON copy.
 //! Everything here is blocking: call it from `spawn_blocking`.
 
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use super::encoding::{self, Encoding};
 use super::gdal_errors::{self, take_errors, with_errors};
 use super::scratch::Scratch;
 use crate::domain::import::corners::{self, CornerColumns};
+use crate::domain::import::exchange_txt;
 use crate::domain::import::row::Cell;
 use crate::domain::parcel::FieldError;
 use crate::gis::crs::Crs;
@@ -22,7 +24,7 @@ use crate::gis::detect::FileBox;
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     #[error(
-        "unsupported file type '{0}': use .shp (or a .zip of one), .gpkg, .geojson/.json or .csv"
+        "unsupported file type '{0}': use .shp (or a .zip of one), .gpkg, .geojson/.json, .csv or a boundary-point exchange .txt"
     )]
     Unsupported(String),
     #[error("the file cannot be opened: {0}")]
@@ -54,6 +56,10 @@ pub enum Format {
     GeoJson,
     #[serde(rename = "CSV")]
     Csv,
+    /// The boundary-point exchange text (界址点坐标交换格式, `.txt`), read into a GeoJSON
+    /// copy (`domain::import::exchange_txt`).
+    #[serde(rename = "界址点坐标交换格式")]
+    ExchangeTxt,
 }
 
 /// Whether a file name is one `open` reads (a zip, or one of the formats).
@@ -76,12 +82,21 @@ impl Format {
         })
     }
 
+    /// The GDAL driver that reads it.
     pub fn driver(self) -> &'static str {
         match self {
             Format::Shapefile => "ESRI Shapefile",
             Format::GeoPackage => "GPKG",
-            Format::GeoJson => "GeoJSON",
+            Format::GeoJson | Format::ExchangeTxt => "GeoJSON",
             Format::Csv => "CSV",
+        }
+    }
+
+    /// The format's name in a report.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::ExchangeTxt => "界址点坐标交换格式 TXT",
+            other => other.driver(),
         }
     }
 }
@@ -150,6 +165,7 @@ pub fn open(path: &Path, encoding_override: Option<&str>) -> Result<Source, Read
         )
     })?;
     let mut path = path;
+    let mut format = format;
     let encoding = match format {
         Format::Shapefile => Some(match encoding_override {
             Some(e) => Encoding {
@@ -161,14 +177,22 @@ pub fn open(path: &Path, encoding_override: Option<&str>) -> Result<Source, Read
         Format::Csv => {
             let bytes = std::fs::read(&path)?;
             let (text, transcoded) = encoding::to_utf8(&bytes);
-            if transcoded {
+            let exchange = exchange_txt::is_exchange(&text);
+            if transcoded || exchange {
                 let s = match &scratch {
                     Some(s) => s,
                     None => scratch.insert(Scratch::new()?),
                 };
-                let copy = s.path().join("transcoded.csv");
-                std::fs::write(&copy, text)?;
-                path = copy;
+                path = if exchange {
+                    format = Format::ExchangeTxt;
+                    exchange_copy(&text, s)?
+                } else {
+                    let copy = s.path().join("transcoded.csv");
+                    std::fs::write(&copy, text)?;
+                    copy
+                };
+            }
+            if transcoded {
                 Some(Encoding {
                     name: "GB18030".into(),
                     why: "not utf-8",
@@ -191,6 +215,42 @@ pub fn open(path: &Path, encoding_override: Option<&str>) -> Result<Source, Read
         layers,
         _scratch: scratch,
     })
+}
+
+/// The parcels of an exchange text as a GeoJSON file in `scratch`, in the file's own
+/// metres (easting, northing), for GDAL to read like any other: its header's fields are
+/// the columns (地块编码, 地块名称, 面积（公顷）, 图幅号, 地块用途, 地类编码). Its CRS is
+/// found from the numbers, as for any file without one.
+fn exchange_copy(text: &str, scratch: &Scratch) -> Result<PathBuf, ReadError> {
+    let file = exchange_txt::parse(text).map_err(|e| ReadError::Damaged(e.to_string()))?;
+    if let Some(why) = file.not_cgcs2000() {
+        return Err(ReadError::Open(why));
+    }
+    let features: Vec<serde_json::Value> = file
+        .parcels
+        .iter()
+        .map(|p| {
+            let rings: Vec<Vec<[f64; 2]>> = p
+                .rings
+                .iter()
+                .map(|r| r.iter().map(|&(x, y)| [x, y]).collect())
+                .collect();
+            let geometry = (!rings.is_empty())
+                .then(|| serde_json::json!({"type": "Polygon", "coordinates": rings}));
+            serde_json::json!({
+                "type": "Feature",
+                "properties": {
+                    "地块编码": p.code, "地块名称": p.name, "面积（公顷）": p.area_ha,
+                    "图幅号": p.sheet, "地块用途": p.land_use, "地类编码": p.class_code,
+                },
+                "geometry": geometry,
+            })
+        })
+        .collect();
+    let copy = scratch.path().join("exchange.geojson");
+    let fc = serde_json::json!({"type": "FeatureCollection", "features": features});
+    std::fs::write(&copy, fc.to_string())?;
+    Ok(copy)
 }
 
 fn shapefile_encoding(shp: &Path) -> Result<Encoding, ReadError> {

@@ -3,6 +3,7 @@
 //! can make are in `db::imports`.
 
 pub mod corners;
+pub mod exchange_txt;
 pub mod existing;
 pub mod ledger_columns;
 pub mod mapping;
