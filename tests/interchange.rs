@@ -639,12 +639,15 @@ async fn staging_tables(pool: &PgPool) -> i64 {
 }
 
 async fn export(app: &TestApp, query: &str) -> (StatusCode, Vec<u8>) {
+    export_of(app, "parcels", query).await
+}
+
+async fn export_of(app: &TestApp, collection: &str, query: &str) -> (StatusCode, Vec<u8>) {
     let req = Request::builder()
-        .uri(format!("/api/exports/parcels?{query}"))
+        .uri(format!("/api/exports/{collection}?{query}"))
         .body(Body::empty())
         .expect("req");
-    let res = soilreg::router(app.state.clone()).oneshot_bytes(req).await;
-    res
+    soilreg::router(app.state.clone()).oneshot_bytes(req).await
 }
 
 trait Oneshot {
@@ -750,6 +753,7 @@ async fn export_then_import_gives_the_same_parcels_in_every_format() {
         "format=gpkg&crs=gcj02",
         "format=shp&nope=1",
         "format=csv&filter=code%20%3D",
+        "format=txt&crs=EPSG:4490",
     ] {
         assert_eq!(export(&app, bad).await.0, StatusCode::BAD_REQUEST, "{bad}");
     }
@@ -1707,4 +1711,82 @@ async fn a_boundary_point_exchange_text_in_gbk_goes_in_with_its_holes() {
         .await
         .expect_err("xian 80");
     assert!(err.to_string().contains("1980西安"), "{err}");
+}
+
+/// The register's parcels go out as the exchange text an approval needs — GBK by default,
+/// in zone 39 or another zone asked for — and come back in with the same codes, names and
+/// areas. Only parcels are written so.
+#[tokio::test]
+async fn parcels_exported_as_an_exchange_text_come_back_the_same() {
+    let app = TestApp::new().await;
+    with_district(&app.pool).await;
+    let dir = Dir::new();
+    let src = dir.path("src.geojson");
+    let mut features = grid_at(12, "EX", 39.93);
+    let holed = rect(116.05, 39.95, 116.052, 39.952)["coordinates"][0].clone();
+    let hole = rect(116.0505, 39.9505, 116.0515, 39.9515)["coordinates"][0].clone();
+    features.push(shaped(
+        "EX-HOLE",
+        json!({"type": "Polygon", "coordinates": [holed, hole]}),
+        json!({}),
+    ));
+    write_geojson(&src, &features);
+    let r = run(&app.pool, &src, &Options::default())
+        .await
+        .expect("seed");
+    assert_eq!(r.counts.written, 13);
+    let parcels = |pool: PgPool| async move {
+        sqlx::query_as::<_, (String, String, f64)>(
+            "SELECT code, name, area_m2 FROM parcels ORDER BY code",
+        )
+        .fetch_all(&pool)
+        .await
+        .expect("parcels")
+    };
+    let before = parcels(app.pool.clone()).await;
+    for (query, zone_line, gbk) in [
+        ("format=txt", "带号=39", true),
+        ("format=txt&crs=EPSG:4548&encoding=utf-8", "带号=39", false),
+        ("format=txt&crs=EPSG:4526", "带号=38", true),
+    ] {
+        let (status, bytes) = export(&app, query).await;
+        assert_eq!(status, StatusCode::OK, "{query}");
+        let text = if gbk {
+            let (t, _, bad) = encoding_rs::GBK.decode(&bytes);
+            assert!(!bad, "{query}: not GBK");
+            t.into_owned()
+        } else {
+            String::from_utf8(bytes.clone()).expect("utf-8")
+        };
+        assert!(
+            text.contains(zone_line) && text.contains("\r\n[地块坐标]\r\n"),
+            "{query}"
+        );
+        let path = dir.path("out.txt");
+        std::fs::write(&path, &bytes).expect("write");
+        let fresh = TestApp::new().await;
+        with_district(&fresh.pool).await;
+        let r = run(&fresh.pool, &path, &Options::default())
+            .await
+            .expect(query);
+        assert_eq!(
+            (r.counts.written, r.counts.rejected),
+            (13, 0),
+            "{query}: {:?}",
+            r.features.iter().find(|f| !f.problems.is_empty())
+        );
+        let after = parcels(fresh.pool.clone()).await;
+        for (a, b) in before.iter().zip(&after) {
+            assert_eq!((&a.0, &a.1), (&b.0, &b.1), "{query}");
+            assert!(
+                (a.2 - b.2).abs() / a.2 < 1e-4,
+                "{query}: {} area {} vs {}",
+                a.0,
+                a.2,
+                b.2
+            );
+        }
+    }
+    let (status, _) = export_of(&app, "closed-sites", "format=txt").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 }

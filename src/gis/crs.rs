@@ -68,6 +68,16 @@ impl Crs {
         }
     }
 
+    /// The Gauss–Krüger 3° zone of a projected CRS (38: CM 114°E, 39: CM 117°E), whether
+    /// or not its eastings carry the zone number.
+    pub fn zone(self) -> Option<u8> {
+        match self {
+            Crs::Gk38 | Crs::Cm114 => Some(38),
+            Crs::Gk39 | Crs::Cm117 => Some(39),
+            Crs::Cgcs2000 | Crs::Wgs84 | Crs::Gcj02 => None,
+        }
+    }
+
     pub fn is_geographic(self) -> bool {
         matches!(self, Crs::Cgcs2000 | Crs::Wgs84 | Crs::Gcj02)
     }

@@ -1,6 +1,7 @@
 //! `GET /api/exports/{collection}`: any selection the map shows (the same `filter`,
 //! `bbox` and property filters as the OGC items) as a Shapefile, GeoPackage, GeoJSON,
-//! CSV or XLSX file, in CGCS2000 or a chosen Gauss–Krüger zone.
+//! CSV or XLSX file, in CGCS2000 or a chosen Gauss–Krüger zone; parcels also as the
+//! boundary-point exchange text of land approval.
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode, Uri};
@@ -39,12 +40,19 @@ impl Target {
         let format = params.get("format").ok_or_else(|| {
             bad(
                 "format",
-                "format is required: shp, gpkg, geojson, csv or xlsx",
+                "format is required: shp, gpkg, geojson, csv, xlsx or txt",
             )
         })?;
-        let format = ExportFormat::parse(format)
-            .ok_or_else(|| bad("format", "format must be shp, gpkg, geojson, csv or xlsx"))?;
+        let format = ExportFormat::parse(format).ok_or_else(|| {
+            bad(
+                "format",
+                "format must be shp, gpkg, geojson, csv, xlsx or txt",
+            )
+        })?;
+        let exchange = format == ExportFormat::ExchangeTxt;
         let crs = match params.get("crs") {
+            // the exchange text is in metres: zone 39, where most of the district lies
+            None if exchange => Crs::Gk39,
             None => Crs::Cgcs2000,
             Some(s) => Crs::parse(s)
                 .filter(|c| *c != Crs::Gcj02)
@@ -55,17 +63,30 @@ impl Target {
                     )
                 })?,
         };
+        if exchange && crs.zone().is_none() {
+            return Err(bad(
+                "crs",
+                "the exchange text is in a Gauss–Krüger zone: crs must be EPSG:4526, 4527, 4547 or 4548",
+            ));
+        }
         let encoding = match params
             .get("encoding")
             .map(str::to_ascii_lowercase)
             .as_deref()
         {
+            // the approval systems read the exchange text as GBK
+            None if exchange => TextEncoding::Gbk,
             None | Some("utf-8" | "utf8") => TextEncoding::Utf8,
-            Some("gbk" | "cp936" | "gb18030") if format == ExportFormat::Shapefile => {
+            Some("gbk" | "cp936" | "gb18030")
+                if matches!(format, ExportFormat::Shapefile | ExportFormat::ExchangeTxt) =>
+            {
                 TextEncoding::Gbk
             }
             Some("gbk" | "cp936" | "gb18030") => {
-                return Err(bad("encoding", "GBK applies to Shapefiles only"))
+                return Err(bad(
+                    "encoding",
+                    "GBK applies to Shapefiles and the exchange text only",
+                ))
             }
             Some(_) => return Err(bad("encoding", "encoding must be utf-8 or gbk")),
         };
@@ -125,6 +146,12 @@ pub async fn export_file(
     selection: &Selection,
     target: &Target,
 ) -> ApiResult<ExportFile> {
+    if target.format == ExportFormat::ExchangeTxt && c.id != "parcels" {
+        return Err(bad(
+            "format",
+            "the exchange text holds parcels: export the parcels collection",
+        ));
+    }
     let srid = if target.crs == Crs::Wgs84 {
         4326
     } else {

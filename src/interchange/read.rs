@@ -230,13 +230,21 @@ fn exchange_copy(text: &str, scratch: &Scratch) -> Result<PathBuf, ReadError> {
         .parcels
         .iter()
         .map(|p| {
-            let rings: Vec<Vec<[f64; 2]>> = p
-                .rings
+            let ring = |r: &geo::LineString<f64>| -> Vec<[f64; 2]> {
+                r.coords().map(|c| [c.x, c.y]).collect()
+            };
+            let parts: Vec<Vec<Vec<[f64; 2]>>> = p
+                .polygons()
                 .iter()
-                .map(|r| r.iter().map(|&(x, y)| [x, y]).collect())
+                .map(|poly| {
+                    std::iter::once(poly.exterior())
+                        .chain(poly.interiors())
+                        .map(ring)
+                        .collect()
+                })
                 .collect();
-            let geometry = (!rings.is_empty())
-                .then(|| serde_json::json!({"type": "Polygon", "coordinates": rings}));
+            let geometry = (!parts.is_empty())
+                .then(|| serde_json::json!({"type": "MultiPolygon", "coordinates": parts}));
             serde_json::json!({
                 "type": "Feature",
                 "properties": {

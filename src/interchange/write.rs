@@ -1,5 +1,6 @@
 //! Writing a selection to a file through GDAL: Shapefile (zipped, UTF-8 with a `.cpg`,
-//! or GBK on request), GeoPackage, GeoJSON, CSV (WKT column, BOM for Excel) and XLSX.
+//! or GBK on request), GeoPackage, GeoJSON, CSV (WKT column, BOM for Excel) and XLSX; and
+//! parcels as the boundary-point exchange text, without GDAL.
 //! Blocking: call from `spawn_blocking`.
 
 use std::io::Write as _;
@@ -10,6 +11,7 @@ use gdal::DriverManager;
 use serde_json::{Map, Value};
 
 use super::scratch::Scratch;
+use crate::domain::import::exchange_txt::{self, ExchangeParcel};
 use crate::gis::crs::Crs;
 
 /// The formats written.
@@ -20,6 +22,9 @@ pub enum ExportFormat {
     GeoJson,
     Csv,
     Xlsx,
+    /// The boundary-point exchange text (界址点坐标交换格式) of land approval: parcels,
+    /// in a Gauss–Krüger zone.
+    ExchangeTxt,
 }
 
 impl ExportFormat {
@@ -30,6 +35,7 @@ impl ExportFormat {
             "geojson" | "json" => ExportFormat::GeoJson,
             "csv" => ExportFormat::Csv,
             "xlsx" => ExportFormat::Xlsx,
+            "txt" | "exchange" => ExportFormat::ExchangeTxt,
             _ => return None,
         })
     }
@@ -41,6 +47,8 @@ impl ExportFormat {
             ExportFormat::GeoJson => "GeoJSON",
             ExportFormat::Csv => "CSV",
             ExportFormat::Xlsx => "XLSX",
+            // written without GDAL
+            ExportFormat::ExchangeTxt => "",
         }
     }
 
@@ -52,6 +60,7 @@ impl ExportFormat {
             ExportFormat::GeoJson => "geojson",
             ExportFormat::Csv => "csv",
             ExportFormat::Xlsx => "xlsx",
+            ExportFormat::ExchangeTxt => "txt",
         }
     }
 
@@ -64,6 +73,7 @@ impl ExportFormat {
             ExportFormat::Xlsx => {
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             }
+            ExportFormat::ExchangeTxt => "text/plain",
         }
     }
 }
@@ -148,6 +158,56 @@ fn text(v: &Value) -> Option<String> {
     }
 }
 
+/// Writes parcels' records (in a Gauss–Krüger zone) as an exchange text, GB18030 (which
+/// GBK readers read: it is GBK for every character GBK has) or UTF-8.
+fn write_exchange(
+    layer_name: &str,
+    crs: Crs,
+    encoding: TextEncoding,
+    records: impl Iterator<Item = Record>,
+) -> Result<ExportFile, gdal::errors::GdalError> {
+    let Some(zone) = crs.zone() else {
+        return Err(gdal::errors::GdalError::BadArgument(
+            "the exchange text is in a Gauss–Krüger zone".into(),
+        ));
+    };
+    let mut parcels = Vec::new();
+    for (props, wkb) in records {
+        let g: geo::Geometry<f64> = Geometry::from_wkb(&wkb)?.try_into()?;
+        let parts = match g {
+            geo::Geometry::MultiPolygon(m) => m,
+            geo::Geometry::Polygon(p) => geo::MultiPolygon(vec![p]),
+            _ => continue,
+        };
+        let get = |k: &str| props.get(k).and_then(text).unwrap_or_default();
+        let area = props.get("area_m2").and_then(Value::as_f64).unwrap_or(0.0) / 10_000.0;
+        let planned = crate::domain::land_use::LandUse::parse(&get("planned_use"))
+            .map(|u| u.name_zh().to_owned())
+            .unwrap_or_default();
+        parcels.push(ExchangeParcel::from_boundary(
+            &get("code"),
+            &get("name"),
+            area,
+            &planned,
+            &parts,
+        ));
+    }
+    let text = exchange_txt::write(&exchange_txt::cgcs2000_description(zone), &parcels);
+    let (bytes, content_type) = match encoding {
+        TextEncoding::Gbk => (
+            encoding_rs::GB18030.encode(&text).0.into_owned(),
+            "text/plain; charset=GB18030",
+        ),
+        TextEncoding::Utf8 => (text.into_bytes(), "text/plain; charset=utf-8"),
+    };
+    Ok(ExportFile {
+        bytes,
+        file_name: format!("{layer_name}.txt"),
+        content_type,
+        count: parcels.len(),
+    })
+}
+
 /// Writes `records` (the first `sample` of them decide the columns) to a new file.
 pub fn write(
     format: ExportFormat,
@@ -157,6 +217,9 @@ pub fn write(
     sample: Vec<Record>,
     rest: impl Iterator<Item = Record>,
 ) -> Result<ExportFile, gdal::errors::GdalError> {
+    if format == ExportFormat::ExchangeTxt {
+        return write_exchange(layer_name, crs, encoding, sample.into_iter().chain(rest));
+    }
     let scratch =
         Scratch::new().map_err(|e| gdal::errors::GdalError::BadArgument(e.to_string()))?;
     let path = scratch.path().join(format!(

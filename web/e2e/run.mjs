@@ -1207,9 +1207,22 @@ async function main() {
       assert(importHref === '/imports', `import link ${importHref}`);
       await snap(page, 'export box with the filter and the view');
       await page.uncheck('#exports input[name=view]');
+      // The land-approval exchange text: GBK, in zone 39 when no zone is chosen, one
+      // header line (…,@) per parcel the list counts.
+      await page.selectOption('#exports select[name=format]', 'txt');
+      await page.selectOption('#exports select[name=crs]', 'EPSG:4490');
+      const txtHref = await page.getAttribute('[data-testid=export-link]', 'href');
+      const txtQ = new URL(txtHref, BASE).searchParams;
+      assert(txtQ.get('format') === 'txt' && !txtQ.has('crs'), `exchange link ${txtHref}`);
+      const txtRes = await fetch(new URL(txtHref, BASE));
+      assert(txtRes.ok, `exchange export HTTP ${txtRes.status}`);
+      const txt = new TextDecoder('gbk').decode(await txtRes.arrayBuffer());
+      const headers = txt.split('\r\n').filter((l) => l.endsWith(',@'));
+      assert(txt.includes('带号=39') && headers.length === Number(after.matched), `exchange text: ${headers.length} parcels, the list ${after.matched}`);
+      await page.selectOption('#exports select[name=format]', 'gpkg');
       await page.click('#filters [data-act=clear]');
       await waitListLoaded(page, after.matched);
-      return `${fc.features.length} parcels of ${town} in EPSG:4548; view bbox ${bbox.map((v) => v.toFixed(3)).join(',')}`;
+      return `${fc.features.length} parcels of ${town} in EPSG:4548 and as an exchange text; view bbox ${bbox.map((v) => v.toFixed(3)).join(',')}`;
     });
 
     // 7b. The page's code lists (mirrored in web/src/vocab.js for the first paint and the

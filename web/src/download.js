@@ -13,6 +13,8 @@ const FORMATS = [
   ['geojson', 'GeoJSON'],
   ['csv', 'CSV (WKT)'],
   ['xlsx', 'Excel (XLSX)'],
+  // the land-approval text (GBK), in a Gauss–Krüger zone: zone 39 unless one is chosen
+  ['txt', '界址点坐标交换格式 TXT'],
 ];
 // [EPSG code, label key]: CGCS2000 degrees, then the Gauss–Krüger zones surveyors use.
 const CRSES = [

@@ -3,10 +3,13 @@
 //! `key=value` lines (坐标系, 带号, 计量单位 …), then `[地块坐标]`, where each parcel is a
 //! header line — 界址点数, 地块面积 (hectares), 地块编号, 地块名称, 图形属性, 图幅号,
 //! 地块用途, 地类编码, `@` — followed by its points: 点号, 圈号, X (northing), Y
-//! (easting). Ring 1 is the outer ring, further rings are holes; a ring's last point
-//! repeats its first.
+//! (easting). A ring's last point repeats its first. Ring 1 is the outer ring; a further
+//! ring inside it is a hole, one outside it another part of the parcel. Written back the
+//! same way ([`write`]), for the approval's own files.
 
 use std::collections::BTreeMap;
+
+use geo::{Contains, Coord, LineString, MultiPolygon, Polygon};
 
 /// The whole file.
 #[derive(Debug, Clone, PartialEq)]
@@ -147,6 +150,116 @@ pub fn parse(text: &str) -> Result<ExchangeFile, ExchangeError> {
     })
 }
 
+impl ExchangeParcel {
+    /// The rings as polygons: a ring inside an earlier part's outer ring is a hole of it,
+    /// any other starts a part of its own.
+    pub fn polygons(&self) -> MultiPolygon<f64> {
+        let line = |r: &Vec<(f64, f64)>| {
+            LineString::from(r.iter().map(|&(x, y)| Coord { x, y }).collect::<Vec<_>>())
+        };
+        let mut parts: Vec<Polygon<f64>> = Vec::new();
+        for ring in &self.rings {
+            let ls = line(ring);
+            let first = ring.first().map(|&(x, y)| Coord { x, y });
+            let owner = first.and_then(|c| {
+                parts.iter_mut().find(|p| {
+                    Polygon::new(p.exterior().clone(), vec![]).contains(&geo::Point::from(c))
+                })
+            });
+            match owner {
+                Some(p) => p.interiors_push(ls),
+                None => parts.push(Polygon::new(ls, vec![])),
+            }
+        }
+        MultiPolygon(parts)
+    }
+
+    /// A parcel from a boundary in projected metres (easting, northing): each part's outer
+    /// ring, then its holes, numbered on.
+    pub fn from_boundary(
+        code: &str,
+        name: &str,
+        area_ha: f64,
+        land_use: &str,
+        b: &MultiPolygon<f64>,
+    ) -> Self {
+        let rings = b
+            .iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+            .map(|r| r.coords().map(|c| (c.x, c.y)).collect())
+            .collect();
+        ExchangeParcel {
+            line: 0,
+            area_ha: Some(area_ha),
+            code: code.to_owned(),
+            name: name.to_owned(),
+            sheet: String::new(),
+            land_use: land_use.to_owned(),
+            class_code: String::new(),
+            rings,
+        }
+    }
+}
+
+/// A file's `[属性描述]` for CGCS2000 Gauss–Krüger 3° zone `zone`, in metres.
+pub fn cgcs2000_description(zone: u8) -> Vec<(&'static str, String)> {
+    vec![
+        ("格式版本号", "1.01版本".into()),
+        ("坐标系", "2000国家大地坐标系".into()),
+        ("几度分带", "3".into()),
+        ("投影类型", "高斯克吕格".into()),
+        ("计量单位", "米".into()),
+        ("带号", zone.to_string()),
+        ("精度", "0.001".into()),
+        ("转换参数", ",,,,,,".into()),
+    ]
+}
+
+/// Commas would split a field: the header's text fields lose theirs.
+fn field_text(s: &str) -> String {
+    s.replace([',', '，', '@', '\r', '\n'], " ")
+        .trim()
+        .to_owned()
+}
+
+/// The text of a file (CRLF lines, as the approval systems read them): the description,
+/// then per parcel its header and points, numbered J1… through the parcel, each ring closed
+/// by its first point's number.
+pub fn write(description: &[(&str, String)], parcels: &[ExchangeParcel]) -> String {
+    let mut out = String::from("[属性描述]\r\n");
+    for (k, v) in description {
+        out.push_str(&format!("{k}={v}\r\n"));
+    }
+    out.push_str("[地块坐标]\r\n");
+    for p in parcels {
+        let points: usize = p.rings.iter().map(Vec::len).sum();
+        let area = p.area_ha.map(|a| format!("{a:.4}")).unwrap_or_default();
+        out.push_str(&format!(
+            "{points},{area},{},{},面,{},{},{},@\r\n",
+            field_text(&p.code),
+            field_text(&p.name),
+            field_text(&p.sheet),
+            field_text(&p.land_use),
+            field_text(&p.class_code)
+        ));
+        let mut number = 0;
+        for (n, ring) in p.rings.iter().enumerate() {
+            let first = number + 1;
+            let closed = ring.len() > 1 && ring.first() == ring.last();
+            for (k, (e, north)) in ring.iter().enumerate() {
+                let label = if closed && k + 1 == ring.len() {
+                    first
+                } else {
+                    number += 1;
+                    number
+                };
+                out.push_str(&format!("J{label},{},{north:.3},{e:.3}\r\n", n + 1));
+            }
+        }
+    }
+    out
+}
+
 impl ExchangeFile {
     /// Why its coordinates cannot be read as CGCS2000 metres, if they cannot: another datum
     /// (1980 西安, 1954 北京) or unit.
@@ -243,6 +356,46 @@ J1,1,4423000.000,39500000.000\r
         assert!(parse("[地块坐标]\n").is_err());
         assert!(!is_exchange("code,x,y\n1,2,3\n"));
         assert!(is_exchange(FILE));
+    }
+
+    #[test]
+    fn a_ring_inside_the_outer_ring_is_a_hole_and_one_outside_another_part() {
+        let f = parse(FILE).expect("parse");
+        let holed = f.parcels[1].polygons();
+        assert_eq!((holed.0.len(), holed.0[0].interiors().len()), (1, 1));
+        let mut two = f.parcels[0].clone();
+        two.rings.push(f.parcels[1].rings[0].clone());
+        let parts = two.polygons();
+        assert_eq!((parts.0.len(), parts.0[1].interiors().len()), (2, 0));
+    }
+
+    #[test]
+    fn a_written_file_reads_back_the_same_parcels() {
+        let f = parse(FILE).expect("parse");
+        let text = write(&cgcs2000_description(39), &f.parcels);
+        assert!(text.contains("\r\n带号=39\r\n"), "{text}");
+        // numbered on through the parcel: the hole starts at J5 and closes with it
+        assert!(
+            text.contains("J5,2,4424040.000,39501040.000\r\nJ6,2,"),
+            "{text}"
+        );
+        assert!(
+            text.trim_end().ends_with("J5,2,4424040.000,39501040.000"),
+            "{text}"
+        );
+        let back = parse(&text).expect("reads back");
+        assert_eq!(back.not_cgcs2000(), None);
+        for (a, b) in f.parcels.iter().zip(&back.parcels) {
+            assert_eq!(
+                (&a.code, &a.name, a.area_ha, a.polygons()),
+                (&b.code, &b.name, b.area_ha, b.polygons())
+            );
+        }
+        // a comma in a name would split the header: it goes
+        let mut named = f.parcels[0].clone();
+        named.name = "甲,乙".into();
+        let back = parse(&write(&[], &[named])).expect("parse");
+        assert_eq!(back.parcels[0].name, "甲 乙");
     }
 
     #[test]
