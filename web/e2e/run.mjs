@@ -608,7 +608,8 @@ async function main() {
 
     // 7b'. With a GCJ-02 basemap configured (the settings and the basemap's tiles are answered
     // in the browser: a 1×1 PNG on this host), the outline and towns come offset like the
-    // tiles: asked with coords=gcj02, and drawn ~0.5 km north-east of their CGCS2000 place.
+    // tiles: asked with coords=gcj02, and drawn ~0.5 km north-east of their CGCS2000 place;
+    // drawing and editing a boundary happen on that map, in GCJ-02.
     await step('GCJ-02 basemap offsets outline, towns and tiles', page, async () => {
       if (!geographyServed) return 'skipped: the service has no /api/district or /api/towns';
       const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
@@ -674,7 +675,48 @@ async function main() {
         const marked = await page.evaluate(() => window.__map.getCenter().toArray());
         const offBy = metres(marked, toGcj02(point));
         assert(offBy < 1 && metres(marked, point) > 400, `#at marked ${offBy.toFixed(1)} m from its GCJ-02 place`);
-        return `outline, towns and tiles asked with coords=gcj02; ${shifts.length} towns drawn ${Math.min(...shifts.map((x) => x.m)).toFixed(0)}–${Math.max(...shifts.map((x) => x.m)).toFixed(0)} m north-east of CGCS2000; a crossed shape drawn on it sent with crs=gcj02, its marker ${miss.toFixed(1)} m from the crossing; #at marked at its GCJ-02 place`;
+        // A stored boundary is edited where the tiles draw it: its handles sit on the GCJ-02
+        // positions, and a vertex pulled inwards there is stored at its CGCS2000 place.
+        const target = (await api('/api/parcels?stage=suspected&limit=1')).features[0];
+        assert(target, 'no suspected parcel to edit');
+        const encT = encodeURIComponent(target.properties.code);
+        const ring = (target.geometry.type === 'Polygon' ? target.geometry.coordinates : target.geometry.coordinates[0])[0];
+        const n = ring.length - 1;
+        const c = ring.slice(0, n).reduce((a, p) => [a[0] + p[0] / n, a[1] + p[1] / n], [0, 0]);
+        const v0 = ring[0];
+        const inward = [v0[0] + 0.1 * (c[0] - v0[0]), v0[1] + 0.1 * (c[1] - v0[1])];
+        await page.goto('about:blank');
+        await page.goto(`${BASE}/#parcel=${encT}`, { waitUntil: 'domcontentloaded' });
+        await page.waitForFunction(() => window.__firstParcelsIdleMs, null, { timeout: WAIT });
+        await page.waitForSelector('#panel details[data-tool=edit]', { timeout: WAIT });
+        await signIn(page, 'demo-planning-token');
+        await page.click('#panel details[data-tool=edit] summary');
+        await fitTo(page, bbox({ coordinates: [ring.map(toGcj02)] }), { padding: { top: 120, bottom: 120, left: 380, right: 120 }, maxZoom: 18 });
+        await settle(page);
+        await page.click('#panel form[name=edit] [data-tool-act=boundary]');
+        await page.waitForFunction(() => window.__map.getSource('edit-handles'), null, { timeout: WAIT });
+        await settle(page);
+        const handle = await page.evaluate(() => window.__map.getSource('edit-handles').serialize().data.features[0].geometry.coordinates);
+        const handleOff = metres(handle, toGcj02(v0));
+        assert(handleOff < 0.1 && metres(handle, v0) > 400, `the first handle is ${handleOff.toFixed(2)} m from the vertex's GCJ-02 place`);
+        const mapBox = await page.locator('#map').boundingBox();
+        const px = (ll) => page.evaluate((ll) => { const p = window.__map.project(ll); return [p.x, p.y]; }, ll);
+        const [from, to] = [await px(toGcj02(v0)), await px(toGcj02(inward))];
+        await page.mouse.move(mapBox.x + from[0], mapBox.y + from[1]);
+        await page.mouse.down();
+        await page.mouse.move(mapBox.x + (from[0] + to[0]) / 2, mapBox.y + (from[1] + to[1]) / 2, { steps: 4 });
+        await page.mouse.move(mapBox.x + to[0], mapBox.y + to[1], { steps: 4 });
+        await page.mouse.up();
+        const patched = requests.length;
+        await page.click('#panel form[name=edit] button[type=submit]');
+        await page.waitForFunction((v) => Number(document.querySelector('#panel form[name=edit]')?.dataset.version) > v, target.properties.version, { timeout: WAIT });
+        assert(requests.slice(patched).some((r) => r.url.endsWith(`/api/parcels/${encT}?crs=gcj02`)), 'the edited boundary was not sent with crs=gcj02');
+        const edited = await api(`/api/parcels/${encT}`);
+        const ringAfter = (edited.geometry.type === 'Polygon' ? edited.geometry.coordinates : edited.geometry.coordinates[0])[0];
+        const nearest = (p) => Math.min(...ringAfter.map((q) => metres(p, q)));
+        const kept = ring.slice(1, n).every((p) => nearest(p) < 0.05);
+        assert(nearest(inward) < 2 && nearest(v0) > 1 && kept, `moved vertex ${nearest(inward).toFixed(1)} m from its drop point; the others kept: ${kept}`);
+        return `outline, towns and tiles asked with coords=gcj02; ${shifts.length} towns drawn ${Math.min(...shifts.map((x) => x.m)).toFixed(0)}–${Math.max(...shifts.map((x) => x.m)).toFixed(0)} m north-east of CGCS2000; a crossed shape drawn on it sent with crs=gcj02, its marker ${miss.toFixed(1)} m from the crossing; #at marked at its GCJ-02 place; ${target.properties.code}'s handles on its GCJ-02 place, a vertex moved there stored ${nearest(inward).toFixed(1)} m from its CGCS2000 drop point`;
       } finally {
         await page.unrouteAll();
       }

@@ -136,7 +136,9 @@ export async function me() {
 }
 /** A new parcel (a Feature); drawn over a GCJ-02 basemap, its positions are GCJ-02 and say so. */
 export const createParcel = (feature) => send('POST', `/api/parcels${gcj02 ? '?crs=gcj02' : ''}`, feature);
-export const patchParcel = (code, version, patch) => send('PATCH', `/api/parcels/${enc(code)}`, patch, { 'If-Match': `"${version}"` });
+/** An edit; a boundary edited over a GCJ-02 basemap is GCJ-02 and says so, like a drawn one. */
+export const patchParcel = (code, version, patch) =>
+  send('PATCH', `/api/parcels/${enc(code)}${gcj02 && patch.geometry ? '?crs=gcj02' : ''}`, patch, { 'If-Match': `"${version}"` });
 export const reviews = () => getJSON('/api/reviews');
 export const review = (id) => getJSON(`/api/reviews/${enc(id)}`);
 export const createReview = (session) => send('POST', '/api/reviews', session);

@@ -1,13 +1,15 @@
 // "Edit parcel" in the panel: name, planned use and risk, and the boundary by dragging
 // the vertices of the selected parcel (a GeoJSON source of point handles; no library).
 // Saved by PATCH with If-Match: a stale version (412) is shown, never overwritten; a bad
-// geometry (422) shows the message and a marker at error.location.
+// geometry (422) shows the message and a marker at error.location. Over a GCJ-02 basemap
+// the handles sit on the offset tiles: the boundary is edited, and sent, in GCJ-02.
 import { Marker } from 'maplibre-gl';
 import * as api from './api.js';
 import { signedIn } from './auth.js';
 import { refusalHtml } from './eventform.js';
 import { riskName, t, useName } from './i18n.js';
 import { esc } from './format.js';
+import { geometryToGcj02, toGcj02 } from './gcj02.js';
 import { LAND_USES, RISKS } from './vocab.js';
 
 const SHAPE = 'edit-shape';
@@ -162,8 +164,9 @@ export function createEditForm(root, code, { map, feature, onSaved, onReload }) 
     const f = feature();
     if ((act === 'boundary' || act === 'reset') && f) {
       clearMarker();
-      if (editor.active()) editor.reset(f.geometry);
-      else editor.start(f.geometry);
+      const shown = api.usesGcj02() ? geometryToGcj02(f.geometry) : f.geometry;
+      if (editor.active()) editor.reset(shown);
+      else editor.start(shown);
       box.querySelector('[data-tool-act=reset]').hidden = false;
     }
     if (act === 'reload') {
@@ -195,7 +198,7 @@ export function createEditForm(root, code, { map, feature, onSaved, onReload }) 
         out().innerHTML = `<div class="conflict" data-conflict="${esc(d.current_version ?? '')}">${esc(t('stale_version', { n: d.current_version ?? '?' }))}
           <div class="form-foot"><button type="button" data-tool-act="reload">${esc(t('reload'))}</button></div></div>`;
       } else if (err.status === 422 && patch.geometry) {
-        marker = showGeometryError(out(), err, map);
+        marker = showGeometryError(out(), err, map, api.usesGcj02() ? toGcj02 : undefined);
       } else out().innerHTML = refusalHtml(err);
     } finally {
       button.disabled = false;

@@ -1,7 +1,8 @@
 // GCJ-02, the offset coordinates of AMap and Tencent basemaps: the public forward transform,
 // as src/gis/gcj02.rs has it (Krasovsky constants). The service converts what the map sends
-// (crs=gcj02) and offsets what it serves (coords=gcj02); the page needs it only to put a
-// position the service reports in CGCS2000 (an error's location) onto a GCJ-02 map.
+// (crs=gcj02) and offsets what it serves (coords=gcj02); the page needs it to put a position
+// the service reports in CGCS2000 (an error's location) onto a GCJ-02 map, and a stored
+// boundary under the vertex editor.
 const A = 6378245.0;
 const EE = 0.006693421622965943;
 
@@ -30,4 +31,13 @@ export function toGcj02([lon, lat]) {
   const dlat = (dLat(lon - 105, lat - 35) * 180) / (((A * (1 - EE)) / (magic * sqrtmagic)) * Math.PI);
   const dlon = (dLon(lon - 105, lat - 35) * 180) / ((A / sqrtmagic) * Math.cos(radlat) * Math.PI);
   return [lon + dlon, lat + dlat];
+}
+
+/** A (Multi)Polygon's positions → GCJ-02 (a new geometry). */
+export function geometryToGcj02(geometry) {
+  const ring = (r) => r.map(toGcj02);
+  const coordinates = geometry.type === 'Polygon'
+    ? geometry.coordinates.map(ring)
+    : geometry.coordinates.map((poly) => poly.map(ring));
+  return { ...geometry, coordinates };
 }
