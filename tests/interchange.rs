@@ -1389,6 +1389,41 @@ async fn an_import_with_updates_corrects_the_parcels_a_file_names_and_keeps_thei
         (r.counts.updated, r.counts.new, r.counts.written),
         (2, 1, 3)
     );
+    // the report says what each update changes, from what to what
+    let changes = |f: usize| -> Vec<(String, Option<String>, Option<String>)> {
+        r.features
+            .iter()
+            .find(|l| l.feature == f)
+            .map(|l| {
+                l.changes
+                    .iter()
+                    .map(|c| (c.member.clone(), c.from.clone(), c.to.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let some = |s: &str| Some(s.to_owned());
+    assert_eq!(
+        changes(1),
+        [
+            (
+                "name".to_owned(),
+                some("永定测试地块U-1"),
+                some("永定更正名称")
+            ),
+            ("right_holder".to_owned(), some("甲公司"), some("丁公司"))
+        ]
+    );
+    let two = changes(2);
+    assert_eq!(
+        two.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(),
+        ["planned_use", "boundary"],
+        "{two:?}"
+    );
+    assert_eq!(
+        (two[0].1.as_deref(), two[0].2.as_deref()),
+        (Some("0701"), Some("1001"))
+    );
     assert!(r.committed);
 
     let (name, holder, _, _, _, version) = parcel_row(&app.pool, "U-1").await;

@@ -11,7 +11,7 @@ pub use super::import_stage::{
 };
 use crate::domain::import::existing::{fate, Compared, Fate};
 use crate::domain::import::mapping::{Member, Members};
-use crate::domain::import::report::{Problem, ProblemKind};
+use crate::domain::import::report::{Change, Problem, ProblemKind};
 
 /// Tolerances, as fractions (0.01 = 1 %).
 #[derive(Debug, Clone, Copy)]
@@ -56,6 +56,8 @@ pub struct Findings {
     pub problems: HashMap<i32, Vec<Problem>>,
     pub unchanged: HashSet<i32>,
     pub updated: HashSet<i32>,
+    /// What each update changes.
+    pub changes: HashMap<i32, Vec<Change>>,
     pub repaired: HashSet<i32>,
 }
 
@@ -455,6 +457,7 @@ async fn known_in_register(
     sqlx::query(&stage.sql("ANALYZE import_known"))
         .execute(&mut *conn)
         .await?;
+    f.changes = update_changes(conn, stage, existing.compared).await?;
     // where they are: only the ones refused (a file imported again is all unchanged)
     let ids: Vec<i32> = refused.iter().map(|t| t.0).collect();
     let points: HashMap<i32, (Option<f64>, Option<f64>)> = sqlx::query_as::<_, Located>(
@@ -482,6 +485,55 @@ pub async fn skip(conn: &mut PgConnection, stage: &Stage, rows: &[i32]) -> Resul
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// What each staged update changes: the members whose filled cell differs from the parcel
+/// (as text, from → to), and the boundary (its areas in m²) when it changes.
+async fn update_changes(
+    conn: &mut PgConnection,
+    stage: &Stage,
+    compared: &[Member],
+) -> Result<HashMap<i32, Vec<Change>>, sqlx::Error> {
+    let members: Vec<(&str, String)> = compared
+        .iter()
+        .filter_map(|m| column(*m).map(|c| (m.key(), format!(
+            "CASE WHEN NOT {} AND p.{c} IS DISTINCT FROM s.{c} THEN ARRAY[p.{c}::text, s.{c}::text] END",
+            blank(*m)
+        ))))
+        .chain(std::iter::once((
+            "boundary",
+            "CASE WHEN u.new_geom THEN ARRAY[round(p.area_m2::numeric, 1)::text, round(s.area::numeric, 1)::text] END".to_owned(),
+        )))
+        .collect();
+    // one flat array of (from, to) pairs, a member's pair NULL, NULL when it is unchanged
+    let sql = format!(
+        "SELECT s.idx, {} FROM import_updates u
+           JOIN import_stage s ON s.idx = u.idx JOIN parcels p ON p.id = u.parcel_id",
+        members
+            .iter()
+            .map(|(_, e)| format!("coalesce({e}, ARRAY[NULL, NULL]::text[])"))
+            .collect::<Vec<_>>()
+            .join(" || ")
+    );
+    let rows: Vec<(i32, Vec<Option<String>>)> = sqlx::query_as(&stage.sql(&sql))
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(idx, values)| {
+            let changes = members
+                .iter()
+                .zip(values.chunks(2))
+                .filter(|(_, pair)| pair.iter().any(Option::is_some))
+                .map(|((member, _), pair)| Change {
+                    member: (*member).to_owned(),
+                    from: pair.first().cloned().flatten(),
+                    to: pair.get(1).cloned().flatten(),
+                })
+                .collect();
+            (idx, changes)
+        })
+        .collect())
 }
 
 /// A parcel an import updated: its id, and its GB 36600 class before and after.

@@ -424,7 +424,7 @@ async fn run_parcels(
         update: opts.existing == OnExisting::Update,
         against_replaced: opts.mode == Mode::GoodOnly,
     };
-    let findings = db::check(
+    let mut findings = db::check(
         &mut tx,
         &stage,
         opts.tolerances,
@@ -450,10 +450,8 @@ async fn run_parcels(
             Outcome::New
         };
         lines.push(FeatureReport {
-            feature: idx as usize,
-            code: Some(code),
-            outcome,
-            problems,
+            changes: findings.changes.remove(&idx).unwrap_or_default(),
+            ..FeatureReport::new(idx as usize, Some(code), outcome, problems)
         });
     }
     let counts = Report::count(&lines);

@@ -168,10 +168,5 @@ pub(super) async fn run(
 }
 
 fn line(feature: usize, outcome: Outcome, problems: Vec<Problem>) -> FeatureReport {
-    FeatureReport {
-        feature,
-        code: None,
-        outcome,
-        problems,
-    }
+    FeatureReport::new(feature, None, outcome, problems)
 }

@@ -69,12 +69,12 @@ pub(super) fn read_rows(
             }
             Err((code, problems)) => {
                 closed |= send
-                    .blocking_send(Msg::Rejected(FeatureReport {
-                        feature: idx,
+                    .blocking_send(Msg::Rejected(FeatureReport::new(
+                        idx,
                         code,
-                        outcome: Outcome::Rejected,
+                        Outcome::Rejected,
                         problems,
-                    }))
+                    )))
                     .is_err();
             }
         }

@@ -1206,6 +1206,8 @@ async function main() {
       await page.waitForFunction(() => /committed/.test(document.querySelector('#status').textContent), null, { timeout: WAIT });
       const summary = await page.textContent('[data-testid=summary]');
       assert(summary.includes('updated 1') && summary.includes('written 1'), `summary: ${summary}`);
+      const change = await page.textContent('tr.updated [data-testid=change]');
+      assert(change === 'name: 导入测试三 → 导入测试三（更正）', `change shown: ${change}`);
       const parcel = await (await fetch(`${BASE}/api/parcels/E2E-IMP-3`)).json();
       assert(parcel.properties.name === '导入测试三（更正）' && parcel.properties.version === 2, `stored: ${JSON.stringify(parcel.properties)}`);
       // a ledger's rows are not updated by an import: the choice goes away, unchecked

@@ -104,6 +104,15 @@ pub enum Outcome {
     Rejected,
 }
 
+/// What an update changes of a parcel: a member (`boundary` for the shape, its values
+/// the areas in m²), from what the register holds to what the file has.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    pub member: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
 /// One feature's line in the report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FeatureReport {
@@ -114,6 +123,32 @@ pub struct FeatureReport {
     pub outcome: Outcome,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<Problem>,
+    /// An update's changes, for review before (or after) they are written.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Change>,
+}
+
+impl FeatureReport {
+    /// A line without changes.
+    pub fn new(
+        feature: usize,
+        code: Option<String>,
+        outcome: Outcome,
+        problems: Vec<Problem>,
+    ) -> Self {
+        FeatureReport {
+            feature,
+            code,
+            outcome,
+            problems,
+            changes: Vec::new(),
+        }
+    }
+
+    /// Worth listing in a long report: a problem, or a change.
+    fn notable(&self) -> bool {
+        !self.problems.is_empty() || !self.changes.is_empty()
+    }
 }
 
 /// Counts by outcome.
@@ -151,10 +186,11 @@ pub struct Report {
     /// Every problem found, counted by kind and the parser's code: the whole file, also
     /// when `features` lists only part of it.
     pub problems: Vec<ProblemCount>,
-    /// Features with problems (and every feature, up to a limit, for small files), in file
-    /// order; at most [`LIST_PROBLEMS_UP_TO`] of them.
+    /// Features with problems or changes (and every feature, up to a limit, for small
+    /// files), in file order; at most [`LIST_PROBLEMS_UP_TO`] of them.
     pub features: Vec<FeatureReport>,
-    /// `features` stops short of the features with problems (see `problems` for all).
+    /// `features` stops short of the features with problems or changes (see `problems`
+    /// and `counts` for all).
     pub truncated: bool,
 }
 
@@ -175,7 +211,7 @@ pub const LIST_ALL_UP_TO: usize = 1000;
 pub const LIST_PROBLEMS_UP_TO: usize = 10_000;
 
 /// The lines a report lists, in file order — every one of a small file, else those with
-/// problems, at most `problems_up_to` — and whether any with problems were left out.
+/// problems or changes, at most `problems_up_to` — and whether any of those were left out.
 pub fn listed(
     mut lines: Vec<FeatureReport>,
     all_up_to: usize,
@@ -183,12 +219,12 @@ pub fn listed(
 ) -> (Vec<FeatureReport>, bool) {
     lines.sort_by_key(|l| l.feature);
     if lines.len() > all_up_to {
-        lines.retain(|l| !l.problems.is_empty());
+        lines.retain(FeatureReport::notable);
     }
-    let truncated = lines.iter().filter(|l| !l.problems.is_empty()).count() > problems_up_to;
+    let truncated = lines.iter().filter(|l| l.notable()).count() > problems_up_to;
     if truncated {
-        // cut, the list is of problems only: clean lines after the cut would read as the end
-        lines.retain(|l| !l.problems.is_empty());
+        // cut, the list is of notable lines only: plain ones after the cut would read as the end
+        lines.retain(FeatureReport::notable);
         lines.truncate(problems_up_to);
     }
     (lines, truncated)
@@ -236,6 +272,7 @@ mod tests {
         FeatureReport {
             feature,
             code: None,
+            changes: Vec::new(),
             outcome: if problems > 0 {
                 Outcome::Rejected
             } else {
@@ -266,8 +303,22 @@ mod tests {
         let (got, cut) = listed(big.clone(), 5, 3);
         let order: Vec<usize> = got.iter().map(|l| l.feature).collect();
         assert_eq!((order, cut), (vec![1, 4, 7], true));
-        let (got, cut) = listed(big, 5, 7);
+        let (got, cut) = listed(big.clone(), 5, 7);
         assert_eq!((got.len(), cut), (7, false));
+        // an update's changes are listed like a problem
+        let mut changed = big;
+        changed[1].outcome = Outcome::Updated;
+        changed[1].changes.push(Change {
+            member: "name".into(),
+            from: Some("a".into()),
+            to: Some("b".into()),
+        });
+        let (got, cut) = listed(changed, 5, 8);
+        let order: Vec<usize> = got.iter().map(|l| l.feature).collect();
+        assert_eq!(
+            (order[..3].to_vec(), got.len(), cut),
+            (vec![1, 2, 4], 8, false)
+        );
     }
 
     #[test]
