@@ -1825,3 +1825,114 @@ async fn parcels_exported_as_an_exchange_text_come_back_the_same() {
     let (status, _) = export_of(&app, "closed-sites", "format=txt").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+/// Every attribute a file can fill is compared with the parcel's and written by an update.
+#[tokio::test]
+async fn an_update_writes_every_attribute_a_file_can_fill() {
+    let app = TestApp::new().await;
+    with_district(&app.pool).await;
+    let dir = Dir::new();
+    let all = |name: &str,
+               town: &str,
+               address: &str,
+               current: &str,
+               planned: &str,
+               right: &str,
+               holder: &str,
+               party: &str,
+               risk: &str| {
+        feature(
+            "ALL-1",
+            116.02,
+            39.95,
+            json!({"地块名称": name, "所属镇街": town, "地址": address, "用地性质": current,
+                   "规划用途": planned, "土地权属状态": right, "权利人": holder,
+                   "责任主体": party, "风险等级": risk}),
+        )
+    };
+    let first = dir.path("first.geojson");
+    write_geojson(
+        &first,
+        &[all(
+            "甲",
+            "永定镇",
+            "一号",
+            "1001",
+            "0701",
+            "in_use",
+            "甲公司",
+            "甲厂",
+            "低",
+        )],
+    );
+    let r = run(&app.pool, &first, &Options::default())
+        .await
+        .expect("first");
+    assert_eq!(r.counts.written, 1);
+    let second = dir.path("second.geojson");
+    write_geojson(
+        &second,
+        &[all(
+            "乙",
+            "龙泉镇",
+            "二号",
+            "0701",
+            "1001",
+            "withdrawn",
+            "乙公司",
+            "乙厂",
+            "高",
+        )],
+    );
+    let updates = Options {
+        existing: OnExisting::Update,
+        ..Options::default()
+    };
+    let r = run(&app.pool, &second, &updates).await.expect("update");
+    assert_eq!(
+        (r.counts.updated, r.counts.written),
+        (1, 1),
+        "{:?}",
+        r.features
+    );
+    let changed: Vec<&str> = r.features[0]
+        .changes
+        .iter()
+        .map(|c| c.member.as_str())
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            "name",
+            "town",
+            "address",
+            "current_use",
+            "planned_use",
+            "land_right",
+            "right_holder",
+            "responsible_party",
+            "risk"
+        ]
+    );
+    let row: Value = sqlx::query_scalar(
+        "SELECT to_jsonb(p) - 'geom' - 'geom_3857' - 'point_3857' FROM parcels p WHERE code = 'ALL-1'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("row");
+    for (k, v) in [
+        ("name", "乙"),
+        ("address", "二号"),
+        ("current_use", "0701"),
+        ("planned_use", "1001"),
+        ("land_right", "withdrawn"),
+        ("land_right_initial", "withdrawn"),
+        ("right_holder", "乙公司"),
+        ("responsible_party", "乙厂"),
+        ("risk", "high"),
+    ] {
+        assert_eq!(row[k], v, "{k}: {row}");
+    }
+    assert_ne!(row["town"], "110109006", "{row}");
+    assert_eq!(row["gb36600_class"], 2, "{row}");
+}
