@@ -132,6 +132,7 @@ async fn run_watched(
         file_name: name,
         opts: opts.clone(),
         limits: limits(),
+        gate: None,
     };
     import::run(pool, &req, progress).await
 }
@@ -1935,4 +1936,91 @@ async fn an_update_writes_every_attribute_a_file_can_fill() {
     }
     assert_ne!(row["town"], "110109006", "{row}");
     assert_eq!(row["gb36600_class"], 2, "{row}");
+}
+
+/// `POST /api/imports/{id}/cancel` as `token`'s user.
+fn cancel(token: &str, id: &str) -> Request<Body> {
+    Request::builder()
+        .method("POST")
+        .uri(format!("/api/imports/{id}/cancel"))
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::empty())
+        .expect("request")
+}
+
+/// A running import is cancelled by the user who started it, not by another: nothing it
+/// wrote stays, its staging tables go with it, and its job says it was cancelled.
+#[tokio::test]
+async fn a_running_import_is_cancelled_by_its_user_and_leaves_nothing() {
+    let app = TestApp::new().await;
+    with_district(&app.pool).await;
+    let editor = app.token("planning", Role::Editor).await;
+    let other = app.token("planning", Role::Editor).await;
+    let dir = Dir::new();
+    let path = dir.path("f.geojson");
+    write_geojson(&path, &grid(5, "CAN"));
+    let bytes = std::fs::read(&path).expect("file");
+    // Someone holds the register: the import's write waits for them, still running.
+    let mut holder = app.pool.begin().await.expect("tx");
+    sqlx::query("LOCK TABLE parcels IN SHARE MODE")
+        .execute(&mut *holder)
+        .await
+        .expect("lock");
+    let res = app.send(upload(&editor, "f.geojson", &bytes, &[])).await;
+    assert_eq!(res.status, StatusCode::ACCEPTED, "{}", res.text);
+    let id = res.body["id"].as_str().expect("id").to_owned();
+    let href = res.body["href"].as_str().expect("href").to_owned();
+    let mut writing = false;
+    for _ in 0..400 {
+        let job = app.get(&href).await.body;
+        assert_eq!(job["status"], "running", "{job}");
+        if job["phase"] == "writing" {
+            writing = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert!(writing, "the import never reached its write");
+
+    let refused = app.send(cancel(&other, &id)).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
+    let res = app.send(cancel(&editor, &id)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert_eq!(res.body["status"], "cancelled", "{}", res.text);
+    assert!(res.body["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("nothing was written")));
+    holder.commit().await.expect("release");
+
+    // The dropped write ends rolled back once the lock is gone.
+    let busy = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM pg_stat_activity
+              WHERE datname = current_database() AND pid <> pg_backend_pid()
+                AND state IN ('active', 'idle in transaction', 'idle in transaction (aborted)')",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .expect("activity")
+    };
+    for _ in 0..400 {
+        if busy().await == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert_eq!(busy().await, 0, "a transaction of the import is still open");
+    assert_eq!(count(&app.pool).await, 0);
+    assert_eq!(staging_tables(&app.pool).await, 0);
+    assert_eq!(app.get(&href).await.body["status"], "cancelled");
+    // Over: a second cancel finds nothing running; an unknown job is not found.
+    let again = app.send(cancel(&editor, &id)).await;
+    assert_eq!(
+        (again.status, again.error_code()),
+        (StatusCode::CONFLICT, "not_running")
+    );
+    let unknown = app
+        .send(cancel(&editor, &uuid::Uuid::new_v4().to_string()))
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 }

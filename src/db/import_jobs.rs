@@ -61,6 +61,8 @@ pub enum Status {
     Rejected,
     DryRun,
     Failed,
+    /// Stopped by a person before it committed (migration 0019).
+    Cancelled,
 }
 
 pub async fn start_job(
@@ -125,6 +127,17 @@ pub async fn finish_job(
     .execute(pool)
     .await?;
     Ok(())
+}
+
+/// Who started a running job: `None` when the job is not running (or not there).
+pub async fn running_job_owner(
+    pool: &PgPool,
+    id: Uuid,
+) -> Result<Option<Option<i64>>, sqlx::Error> {
+    sqlx::query_scalar("SELECT created_by FROM imports WHERE id = $1 AND status = 'running'")
+        .bind(id)
+        .fetch_optional(pool)
+        .await
 }
 
 /// A job's status as shown: a running job whose heartbeat stopped (the process died)

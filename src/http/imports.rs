@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -15,13 +15,15 @@ use super::extract::Actor;
 use super::html::escape;
 use super::AppState;
 use crate::db;
-use crate::domain::access::Action;
+use crate::db::import_jobs::Status;
+use crate::domain::access::{Action, Role};
 use crate::domain::document::clean_filename;
 use crate::domain::import::mapping::{Choices, Member};
 use crate::domain::ledgers::Ledger;
 use crate::error::{ApiError, ApiResult};
 use crate::gis::crs::Crs;
 use crate::interchange::import::{self, Options, Progress, Register};
+use crate::interchange::running::Cancel;
 use crate::interchange::scratch::Scratch;
 
 /// Largest upload: a district's parcels as a zipped Shapefile or a GeoPackage.
@@ -37,6 +39,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/imports/mappings", get(mappings))
         .route("/api/imports/{id}", get(job))
+        .route("/api/imports/{id}/cancel", post(cancel))
         .route("/imports", get(page))
 }
 
@@ -202,16 +205,18 @@ async fn upload(
     let progress = Arc::new(Progress::default());
     let limits = state.config.limits();
     let job_state = state.clone();
-    let req = import::Request {
+    let mut req = import::Request {
         path,
         file_name,
         opts,
         limits,
+        gate: None,
     };
     import::start_job(&state.pool, id, &req)
         .await
         .map_err(|e| ApiError::internal(e.to_string()))?;
-    tokio::spawn(async move {
+    req.gate = Some(state.imports.gate(id));
+    state.imports.spawn(id, async move {
         let _scratch = scratch;
         let result = import::run_started(&job_state.pool, id, &req, progress).await;
         if matches!(&result, Ok(r) if r.committed) {
@@ -247,6 +252,57 @@ async fn list(State(state): State<AppState>) -> ApiResult<Json<Value>> {
     ))
 }
 
+/// `POST /api/imports/{id}/cancel`: stops a running import before it commits — nothing it
+/// wrote stays — by the user who started it or an administrator. 409 when it has begun to
+/// commit or has ended, or runs elsewhere (the command line, another server).
+async fn cancel(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    actor: Actor,
+) -> ApiResult<Json<Value>> {
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::not_found("no such import"))?;
+    let not_running = || {
+        ApiError::conflict(
+            "not_running",
+            "the import is not running: it has ended (see its status)",
+        )
+    };
+    let Some(owner) = db::import_jobs::running_job_owner(&state.pool, id).await? else {
+        return match db::import_jobs::job(&state.pool, id).await? {
+            Some(_) => Err(not_running()),
+            None => Err(ApiError::not_found("no such import")),
+        };
+    };
+    if owner != Some(actor.0.id) && actor.0.role != Role::Admin {
+        return Err(ApiError::forbidden(
+            "only the user who started an import, or an administrator, cancels it",
+        ));
+    }
+    match state.imports.cancel(id).await {
+        Cancel::Cancelled => {
+            let why = format!("cancelled by {}: nothing was written", actor.0.name);
+            db::import_jobs::finish_job(&state.pool, id, Status::Cancelled, None, Some(&why))
+                .await?;
+        }
+        Cancel::TooLate => {
+            return Err(ApiError::conflict(
+                "committing",
+                "the import has begun to commit: it can no longer be cancelled",
+            ))
+        }
+        Cancel::NotHere => {
+            return Err(ApiError::conflict(
+                "not_here",
+                "the import runs in another process (the command line or another server): stop it there",
+            ))
+        }
+    }
+    db::import_jobs::job(&state.pool, id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found("no such import"))
+}
+
 /// The mappings saved per source (`member: column`, or `null` for a member chosen to have
 /// no column), for the page's choice of source.
 async fn mappings(State(state): State<AppState>) -> ApiResult<Json<Value>> {
@@ -255,16 +311,16 @@ async fn mappings(State(state): State<AppState>) -> ApiResult<Json<Value>> {
     ))
 }
 
-/// The upload page: a form, a progress bar polled from the job, and the report. What the
-/// rows are — parcels or a ledger with a geometry — is chosen from the ledgers the service
-/// has, named as their OGC collections are; each choice carries the members a column can
-/// fill (with their Chinese names, for parcels), for the page's mapping chooser.
-/// The page, its choice of registers filled in: built once, it never changes.
+/// The upload page, its choice of registers filled in: built once, it never changes.
 async fn page() -> Html<&'static str> {
     static PAGE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     Html(PAGE.get_or_init(page_html))
 }
 
+/// The upload page: a form, a progress bar polled from the job, and the report. What the
+/// rows are — parcels or a ledger with a geometry — is chosen from the ledgers the service
+/// has, named as their OGC collections are; each choice carries the members a column can
+/// fill (with their Chinese names, for parcels), for the page's mapping chooser.
 fn page_html() -> String {
     let option = |slug: &str, title: &str, members: Vec<(&str, &str)>| {
         let members = serde_json::to_string(&members).unwrap_or_default();

@@ -42,6 +42,8 @@ pub struct AppState {
     pub pool: PgPool,
     pub config: Arc<Config>,
     pub tiles: Arc<crate::tiles::TileCache>,
+    /// The imports this process runs, to cancel one.
+    pub imports: Arc<crate::interchange::running::Running>,
 }
 
 /// Tile cache size: enough for a review meeting's working set, well inside the memory budget.
@@ -53,6 +55,7 @@ impl AppState {
             pool,
             config: Arc::new(config),
             tiles: Arc::new(crate::tiles::TileCache::new(TILE_CACHE_BYTES)),
+            imports: Arc::default(),
         }
     }
 }

@@ -177,6 +177,7 @@ pub async fn import(pool: &PgPool, limits: Limits, a: ImportArgs) -> Result<bool
         file_name: name,
         opts,
         limits,
+        gate: None,
     };
     let result = import::run_job(pool, id, &req, progress).await;
     drawer.abort();

@@ -14,6 +14,7 @@ use uuid::Uuid;
 use super::parcel_rows::{read_rows, Msg};
 pub use super::progress::{PhaseTime, Progress};
 use super::read::{self, ReadError, Source};
+use super::running::Gate;
 use crate::db::import_jobs::{self as jobs, Status};
 use crate::db::imports::{self as db, Tolerances};
 use crate::db::sampling::{self as db_sampling, ScreeningError};
@@ -101,6 +102,18 @@ pub struct Request {
     pub file_name: String,
     pub opts: Options,
     pub limits: Limits,
+    /// Asked before committing, when the import can be cancelled (a job of the service).
+    pub gate: Option<Gate>,
+}
+
+impl Request {
+    /// Whether the import may commit: not when it was cancelled meanwhile.
+    pub(super) fn may_commit(&self) -> Result<(), ImportError> {
+        match &self.gate {
+            Some(g) if !g.may_commit() => Err(ImportError::Cancelled),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Why an import could not run at all (as opposed to rows that were rejected).
@@ -133,6 +146,8 @@ pub enum ImportError {
     Interrupted(String),
     #[error(transparent)]
     Changed(#[from] db::ChangedMeanwhile),
+    #[error("the import was cancelled: nothing was written")]
+    Cancelled,
     #[error(transparent)]
     Screening(#[from] ScreeningError),
 }
@@ -194,7 +209,8 @@ pub async fn run_started(
     req: &Request,
     progress: Arc<Progress>,
 ) -> Result<Report, ImportError> {
-    let ticker = {
+    // stopped when this ends, or is dropped (a cancelled job)
+    let ticker = AbortOnDrop({
         let (pool, progress) = (pool.clone(), progress.clone());
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_millis(500));
@@ -203,9 +219,9 @@ pub async fn run_started(
                 let _ = record_progress(&pool, id, &progress).await;
             }
         })
-    };
+    });
     let result = run(pool, req, &progress).await;
-    ticker.abort();
+    drop(ticker);
     record_progress(pool, id, &progress).await?;
     match &result {
         Ok(report) => {
@@ -227,6 +243,15 @@ pub async fn run_started(
         }
     }
     result
+}
+
+/// A task aborted when this is dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// A file opened, its layer described and its CRS found.
@@ -496,6 +521,7 @@ async fn run_parcels(
             jobs::save_mapping(&mut tx, (s, opts.register.slug()), &saving).await?;
         }
         db::drop_stage(&mut tx, &stage).await?;
+        req.may_commit()?;
         tx.commit().await?;
     } else {
         tx.rollback().await?;

@@ -157,6 +157,7 @@ pub(super) async fn run(
             let saving = ledger_columns::to_save(&columns, &pairs);
             db::import_jobs::save_mapping(&mut tx, (s, ledger.slug()), &saving).await?;
         }
+        req.may_commit()?;
         tx.commit().await?;
         added
     } else {

@@ -10,6 +10,7 @@ mod ledger_import;
 mod parcel_rows;
 mod progress;
 pub mod read;
+pub mod running;
 pub mod scratch;
 mod srs;
 pub mod write;
