@@ -87,6 +87,12 @@ pub fn parse(text: &str) -> Result<ExchangeFile, ExchangeError> {
             continue;
         }
         let f = fields(l);
+        // a template's title lines (界址点数,地块面积,…,@ and 点号,地块圈号,X坐标,Y坐标)
+        if f.get(1).is_some_and(|a| a.starts_with("地块面积"))
+            || f.get(2).is_some_and(|x| x.starts_with("X坐标"))
+        {
+            continue;
+        }
         if f.last() == Some(&"@") {
             let text = |n: usize| f.get(n).copied().unwrap_or("").to_owned();
             let area_ha =
@@ -336,6 +342,14 @@ J1,1,4423000.000,39500000.000\r
         let two = &f.parcels[1];
         assert_eq!((two.area_ha, two.rings.len()), (None, 2), "a hole");
         assert_eq!(two.rings[1].len(), 4);
+    }
+
+    #[test]
+    fn a_template_s_title_lines_are_passed_over() {
+        let text = "[地块坐标]\n界址点数,地块面积,地块编号,地块名称,记录图形属性(面),图幅号,地块用途,,@\n\
+                    点号,地块圈号,X坐标,Y坐标\n4,0.1,A-1,甲,面,,,,@\n1,1,4423000,39500000\n";
+        let f = parse(text).expect("parse");
+        assert_eq!((f.parcels.len(), f.parcels[0].code.as_str()), (1, "A-1"));
     }
 
     #[test]
