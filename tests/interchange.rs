@@ -291,7 +291,7 @@ async fn utf8_shapefile_with_cpg_and_prj_and_a_geopackage_with_two_layers() {
 }
 
 #[tokio::test]
-async fn a_corner_table_with_swapped_axes_becomes_polygons() {
+async fn a_corner_table_with_swapped_axes_becomes_polygons_from_csv_and_xlsx() {
     let app = TestApp::new().await;
     let dir = Dir::new();
     // Survey convention: X is the northing. Two parcels of four corners each, in CM 117°E.
@@ -325,6 +325,25 @@ async fn a_corner_table_with_swapped_axes_becomes_polygons() {
         .expect("area");
     // 0.002° × 0.002° at 39.93°N: about 171 m × 222 m.
     assert!((area - 37_960.0).abs() / 37_960.0 < 0.01, "area {area}");
+
+    // The same table as a spreadsheet (a sheet of numbers, as Excel keeps them).
+    let xlsx = dir.path("corners.xlsx");
+    translate(&path, &xlsx, &["-f", "XLSX", "-oo", "AUTODETECT_TYPE=YES"]);
+    let fresh = TestApp::new().await;
+    with_district(&fresh.pool).await;
+    let r = run(&fresh.pool, &xlsx, &Options::default())
+        .await
+        .expect("xlsx corners");
+    assert_eq!(
+        (r.format.as_str(), r.crs.crs, r.crs.swap_axes),
+        ("XLSX", Crs::Cm117, true)
+    );
+    assert_eq!(r.counts.written, 2, "{:?}", r.features);
+    let again: f64 = sqlx::query_scalar("SELECT area_m2 FROM parcels WHERE code = 'C-1'")
+        .fetch_one(&fresh.pool)
+        .await
+        .expect("area");
+    assert!((again - area).abs() < 1e-6, "{again} against {area}");
 }
 
 #[tokio::test]
@@ -710,6 +729,8 @@ async fn export_then_import_gives_the_same_parcels_in_every_format() {
         ("format=gpkg&crs=EPSG:4547", "rt.gpkg"),
         ("format=geojson", "rt.geojson"),
         ("format=csv", "rt.csv"),
+        ("format=xlsx", "rt.xlsx"),
+        ("format=xlsx&crs=EPSG:4548", "rt-4548.xlsx"),
     ] {
         let (status, bytes) = export(&app, query).await;
         assert_eq!(status, StatusCode::OK, "{query}");

@@ -1,6 +1,7 @@
 //! Reading surveyors' files through GDAL: Shapefile (alone or zipped, any encoding),
-//! GeoPackage (any layer), GeoJSON, CSV with a WKT column or as a corner table, and the
-//! boundary-point exchange text (界址点坐标交换格式) through a GeoJSON copy.
+//! GeoPackage (any layer), GeoJSON, CSV with a WKT column or as a corner table, XLSX
+//! sheets of corner or point coordinates, and the boundary-point exchange text
+//! (界址点坐标交换格式) through a GeoJSON copy.
 //! Everything here is blocking: call it from `spawn_blocking`.
 
 use std::path::{Path, PathBuf};
@@ -24,7 +25,7 @@ use crate::gis::detect::FileBox;
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     #[error(
-        "unsupported file type '{0}': use .shp (or a .zip of one), .gpkg, .geojson/.json, .csv or a boundary-point exchange .txt"
+        "unsupported file type '{0}': use .shp (or a .zip of one), .gpkg, .geojson/.json, .csv, .xlsx or a boundary-point exchange .txt"
     )]
     Unsupported(String),
     #[error("the file cannot be opened: {0}")]
@@ -56,6 +57,9 @@ pub enum Format {
     GeoJson,
     #[serde(rename = "CSV")]
     Csv,
+    /// A spreadsheet: each sheet a layer, read as a table of corner or point coordinates.
+    #[serde(rename = "XLSX")]
+    Xlsx,
     /// The boundary-point exchange text (界址点坐标交换格式, `.txt`), read into a GeoJSON
     /// copy (`domain::import::exchange_txt`).
     #[serde(rename = "界址点坐标交换格式")]
@@ -78,6 +82,7 @@ impl Format {
             "gpkg" => Format::GeoPackage,
             "geojson" | "json" => Format::GeoJson,
             "csv" | "txt" => Format::Csv,
+            "xlsx" => Format::Xlsx,
             _ => return None,
         })
     }
@@ -89,6 +94,7 @@ impl Format {
             Format::GeoPackage => "GPKG",
             Format::GeoJson | Format::ExchangeTxt => "GeoJSON",
             Format::Csv => "CSV",
+            Format::Xlsx => "XLSX",
         }
     }
 
@@ -120,6 +126,8 @@ pub enum Shape {
     Corners(CornerColumns),
     /// Rows that are points, by X and Y columns.
     Points { x: String, y: String },
+    /// Rows whose geometry is WKT text in a column (a spreadsheet's).
+    Wkt(String),
 }
 
 /// One layer's description, read before its rows.
@@ -293,6 +301,8 @@ fn open_dataset(path: &Path, format: Format, enc: Option<&Encoding>) -> Result<D
             "AUTODETECT_TYPE=NO",
             "EMPTY_STRING_AS_NULL=YES",
         ]),
+        // the first row names the columns, whatever the cells below hold
+        Format::Xlsx => options.extend(["HEADERS=FORCE", "FIELD_TYPES=AUTO"]),
         _ => {}
     }
     let drivers = [format.driver()];
@@ -347,7 +357,7 @@ impl Source {
             (false, Some(c)) => Shape::Corners(c),
             (false, None) => match corners::point_columns(&columns) {
                 Some((x, y)) => Shape::Points { x, y },
-                None => Shape::Geometries,
+                None => corners::wkt_column(&columns).map_or(Shape::Geometries, Shape::Wkt),
             },
             _ => Shape::Geometries,
         };
@@ -363,7 +373,7 @@ impl Source {
                     max_x: e.MaxX,
                     max_y: e.MaxY,
                 }),
-            Shape::Corners(_) | Shape::Points { .. } => None,
+            Shape::Corners(_) | Shape::Points { .. } | Shape::Wkt(_) => None,
         };
         Ok(LayerInfo {
             name: layer.name(),
@@ -426,6 +436,21 @@ impl Source {
             Shape::Corners(cols) => {
                 corner_rows::read(&mut layer, info, cols, swap_axes, wanted, each)
             }
+            Shape::Wkt(col) => {
+                let wi = column(info, col);
+                for (n, f) in layer.features().enumerate() {
+                    let cells = cells_of(&f, info, wanted);
+                    let geometry = wkt_geometry(&f, wi, swap_axes);
+                    if !each(Row {
+                        index: n + 1,
+                        cells,
+                        geometry,
+                    }) {
+                        break;
+                    }
+                }
+                Ok(())
+            }
             Shape::Points { x, y } => {
                 let (xi, yi) = (column(info, x), column(info, y));
                 for (n, f) in layer.features().enumerate() {
@@ -468,6 +493,17 @@ impl Source {
             Shape::Geometries => return Ok(info.extent),
             Shape::Corners(cols) => (&cols.x, &cols.y),
             Shape::Points { x, y } => (x, y),
+            Shape::Wkt(col) => {
+                let ds = self.dataset()?;
+                let mut layer = ds.layer_by_name(&info.name)?;
+                let wi = column(info, col);
+                let corners = layer.features().filter_map(|f| {
+                    let g = wkt_geometry(&f, wi, false).ok()?;
+                    let r = geo::BoundingRect::bounding_rect(&g)?;
+                    Some([(r.min().x, r.min().y), (r.max().x, r.max().y)])
+                });
+                return Ok(FileBox::of(corners.flatten()));
+            }
         };
         let ds = self.dataset()?;
         let mut layer = ds.layer_by_name(&info.name)?;
@@ -478,6 +514,23 @@ impl Source {
             .collect();
         Ok(FileBox::of(pts))
     }
+}
+
+/// The geometry a row's WKT cell holds (optionally swapped).
+fn wkt_geometry(
+    f: &gdal::vector::Feature<'_>,
+    column: usize,
+    swap: bool,
+) -> Result<geo::Geometry<f64>, FieldError> {
+    let text = f
+        .field_as_string(column)
+        .ok()
+        .flatten()
+        .filter(|t| !t.trim().is_empty())
+        .ok_or_else(|| FieldError::new("geometry", "required", "the row has no WKT geometry"))?;
+    let g = gdal::vector::Geometry::from_wkt(text.trim())
+        .map_err(|e| FieldError::new("geometry", "invalid_geometry", format!("not WKT: {e}")))?;
+    to_geo(&g, swap)
 }
 
 /// A feature's attribute cells, in the layer's column order; `None` where not wanted.

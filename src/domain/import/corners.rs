@@ -59,6 +59,12 @@ impl CornerColumns {
 }
 
 /// The X and Y columns of a table of points (a ledger's firms or tanks by coordinates).
+/// A column of WKT geometries in a table without geometries of its own (a spreadsheet:
+/// our own XLSX export has one named `wkt`).
+pub fn wkt_column(columns: &[String]) -> Option<String> {
+    find(columns, &["wkt", "geometry", "geom", "几何", "shape"]).cloned()
+}
+
 pub fn point_columns(columns: &[String]) -> Option<(String, String)> {
     let x = find(
         columns,

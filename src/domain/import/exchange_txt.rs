@@ -346,7 +346,8 @@ J1,1,4423000.000,39500000.000\r
 
     #[test]
     fn a_template_s_title_lines_are_passed_over() {
-        let text = "[地块坐标]\n界址点数,地块面积,地块编号,地块名称,记录图形属性(面),图幅号,地块用途,,@\n\
+        let text =
+            "[地块坐标]\n界址点数,地块面积,地块编号,地块名称,记录图形属性(面),图幅号,地块用途,,@\n\
                     点号,地块圈号,X坐标,Y坐标\n4,0.1,A-1,甲,面,,,,@\n1,1,4423000,39500000\n";
         let f = parse(text).expect("parse");
         assert_eq!((f.parcels.len(), f.parcels[0].code.as_str()), (1, "A-1"));
