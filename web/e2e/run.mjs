@@ -1219,6 +1219,36 @@ async function main() {
       return `${summary.replace(/\s+/g, ' ').trim()}; hidden for ${ledger}`;
     });
 
+    // 7g-cancel. A long import (60,000 parcels) cancelled from the page while it runs: the
+    // job ends cancelled and none of its parcels is in the register.
+    await step('import page: a running import is cancelled', page, async () => {
+      const features = [];
+      for (let i = 0; i < 60000; i++) {
+        const [x, y] = [115.62 + (i % 300) * 0.0011, 39.8 + Math.floor(i / 300) * 0.0011];
+        features.push({ type: 'Feature', properties: { 地块编码: `E2E-CAN-${i}`, 所属镇街: '永定镇' },
+          geometry: { type: 'Polygon', coordinates: [[[x, y], [x + 0.001, y], [x + 0.001, y + 0.001], [x, y + 0.001], [x, y]]] } });
+      }
+      await page.goto(`${BASE}/imports`);
+      await page.fill('#token', 'demo-planning-token');
+      await page.setInputFiles('input[name=file]', { name: 'big.geojson', mimeType: 'application/geo+json',
+        buffer: Buffer.from(JSON.stringify({ type: 'FeatureCollection', features })) });
+      await page.selectOption('select[name=mode]', 'all_or_nothing');
+      await page.click('#form button[type=submit]');
+      await page.waitForSelector('#cancel:not([hidden])', { timeout: WAIT });
+      const phase = await page.textContent('#status');
+      await page.click('#cancel');
+      await page.waitForFunction(() => /cancelled/.test(document.querySelector('#status').textContent), null, { timeout: WAIT });
+      const id = new URL(page.url()).hash.slice(1);
+      const job = await api(`/api/imports/${id}`);
+      assert(job.status === 'cancelled' && /nothing was written/.test(job.error), `job: ${job.status} ${job.error}`);
+      assert(await page.isHidden('#cancel'), 'the cancel button stayed');
+      const stored = await api('/api/parcels?q=E2E-CAN&limit=1');
+      assert(stored.numberMatched === 0, `${stored.numberMatched} parcels of the cancelled import are in the register`);
+      await page.goto(BASE);
+      await page.waitForSelector('#list li[data-code]', { timeout: WAIT });
+      return `cancelled while ${phase.replace(/^.*— /, '')}; ${job.error}`;
+    });
+
     // 7h. The export box: its link carries the map's filter (and, on request, the view's
     // bounds); the file it names holds what the list counts.
     await step('export link follows the filter and the view', page, async () => {
