@@ -8,6 +8,7 @@ pub mod filings;
 pub mod geometry;
 pub mod import_jobs;
 pub mod import_stage;
+pub mod import_updates;
 pub mod imports;
 pub mod key_units;
 pub mod ledgers;

@@ -46,66 +46,7 @@ impl From<GdalError> for ReadError {
     }
 }
 
-/// The formats read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub enum Format {
-    #[serde(rename = "ESRI Shapefile")]
-    Shapefile,
-    #[serde(rename = "GPKG")]
-    GeoPackage,
-    #[serde(rename = "GeoJSON")]
-    GeoJson,
-    #[serde(rename = "CSV")]
-    Csv,
-    /// A spreadsheet: each sheet a layer, read as a table of corner or point coordinates.
-    #[serde(rename = "XLSX")]
-    Xlsx,
-    /// The boundary-point exchange text (界址点坐标交换格式, `.txt`), read into a GeoJSON
-    /// copy (`domain::import::exchange_txt`).
-    #[serde(rename = "界址点坐标交换格式")]
-    ExchangeTxt,
-}
-
-/// Whether a file name is one `open` reads (a zip, or one of the formats).
-pub fn readable_name(name: &str) -> bool {
-    let path = Path::new(name);
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
-        || Format::of(path).is_some()
-}
-
-impl Format {
-    fn of(path: &Path) -> Option<Format> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        Some(match ext.as_str() {
-            "shp" => Format::Shapefile,
-            "gpkg" => Format::GeoPackage,
-            "geojson" | "json" => Format::GeoJson,
-            "csv" | "txt" => Format::Csv,
-            "xlsx" => Format::Xlsx,
-            _ => return None,
-        })
-    }
-
-    /// The GDAL driver that reads it.
-    pub fn driver(self) -> &'static str {
-        match self {
-            Format::Shapefile => "ESRI Shapefile",
-            Format::GeoPackage => "GPKG",
-            Format::GeoJson | Format::ExchangeTxt => "GeoJSON",
-            Format::Csv => "CSV",
-            Format::Xlsx => "XLSX",
-        }
-    }
-
-    /// The format's name in a report.
-    pub fn label(self) -> &'static str {
-        match self {
-            Format::ExchangeTxt => "界址点坐标交换格式 TXT",
-            other => other.driver(),
-        }
-    }
-}
+pub use super::format::{readable_name, Format};
 
 /// A file ready to read: unzipped and transcoded where needed.
 pub struct Source {
@@ -193,7 +134,7 @@ pub fn open(path: &Path, encoding_override: Option<&str>) -> Result<Source, Read
                 };
                 path = if exchange {
                     format = Format::ExchangeTxt;
-                    exchange_copy(&text, s)?
+                    super::exchange_txt::geojson_copy(&text, s)?
                 } else {
                     let copy = s.path().join("transcoded.csv");
                     std::fs::write(&copy, text)?;
@@ -223,50 +164,6 @@ pub fn open(path: &Path, encoding_override: Option<&str>) -> Result<Source, Read
         layers,
         _scratch: scratch,
     })
-}
-
-/// The parcels of an exchange text as a GeoJSON file in `scratch`, in the file's own
-/// metres (easting, northing), for GDAL to read like any other: its header's fields are
-/// the columns (地块编码, 地块名称, 面积（公顷）, 图幅号, 地块用途, 地类编码). Its CRS is
-/// found from the numbers, as for any file without one.
-fn exchange_copy(text: &str, scratch: &Scratch) -> Result<PathBuf, ReadError> {
-    let file = exchange_txt::parse(text).map_err(|e| ReadError::Damaged(e.to_string()))?;
-    if let Some(why) = file.not_cgcs2000() {
-        return Err(ReadError::Open(why));
-    }
-    let features: Vec<serde_json::Value> = file
-        .parcels
-        .iter()
-        .map(|p| {
-            let ring = |r: &geo::LineString<f64>| -> Vec<[f64; 2]> {
-                r.coords().map(|c| [c.x, c.y]).collect()
-            };
-            let parts: Vec<Vec<Vec<[f64; 2]>>> = p
-                .polygons()
-                .iter()
-                .map(|poly| {
-                    std::iter::once(poly.exterior())
-                        .chain(poly.interiors())
-                        .map(ring)
-                        .collect()
-                })
-                .collect();
-            let geometry = (!parts.is_empty())
-                .then(|| serde_json::json!({"type": "MultiPolygon", "coordinates": parts}));
-            serde_json::json!({
-                "type": "Feature",
-                "properties": {
-                    "地块编码": p.code, "地块名称": p.name, "面积（公顷）": p.area_ha,
-                    "图幅号": p.sheet, "地块用途": p.land_use, "地类编码": p.class_code,
-                },
-                "geometry": geometry,
-            })
-        })
-        .collect();
-    let copy = scratch.path().join("exchange.geojson");
-    let fc = serde_json::json!({"type": "FeatureCollection", "features": features});
-    std::fs::write(&copy, fc.to_string())?;
-    Ok(copy)
 }
 
 fn shapefile_encoding(shp: &Path) -> Result<Encoding, ReadError> {
