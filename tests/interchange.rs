@@ -731,6 +731,7 @@ async fn export_then_import_gives_the_same_parcels_in_every_format() {
         ("format=csv", "rt.csv"),
         ("format=xlsx", "rt.xlsx"),
         ("format=xlsx&crs=EPSG:4548", "rt-4548.xlsx"),
+        ("format=kml", "rt.kml"),
     ] {
         let (status, bytes) = export(&app, query).await;
         assert_eq!(status, StatusCode::OK, "{query}");
@@ -757,6 +758,19 @@ async fn export_then_import_gives_the_same_parcels_in_every_format() {
             );
         }
     }
+    // A KMZ from a web-map tool (written by GDAL from the seed file) goes in as well.
+    let kmz = dir.path("field.kmz");
+    translate(&src, &kmz, &["-f", "LIBKML"]);
+    let fresh = TestApp::new().await;
+    let r = run(&fresh.pool, &kmz, &Options::default())
+        .await
+        .expect("kmz");
+    assert_eq!(
+        (r.format.as_str(), r.counts.written),
+        ("KML", 30),
+        "{:?}",
+        r.features.first()
+    );
     // The filter the map uses selects what is exported; XLSX is written too.
     let (status, bytes) = export(
         &app,
@@ -776,6 +790,7 @@ async fn export_then_import_gives_the_same_parcels_in_every_format() {
         "format=shp&nope=1",
         "format=csv&filter=code%20%3D",
         "format=txt&crs=EPSG:4490",
+        "format=kml&crs=EPSG:4548",
     ] {
         assert_eq!(export(&app, bad).await.0, StatusCode::BAD_REQUEST, "{bad}");
     }

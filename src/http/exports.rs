@@ -40,13 +40,13 @@ impl Target {
         let format = params.get("format").ok_or_else(|| {
             bad(
                 "format",
-                "format is required: shp, gpkg, geojson, csv, xlsx or txt",
+                "format is required: shp, gpkg, geojson, csv, xlsx, kml or txt",
             )
         })?;
         let format = ExportFormat::parse(format).ok_or_else(|| {
             bad(
                 "format",
-                "format must be shp, gpkg, geojson, csv, xlsx or txt",
+                "format must be shp, gpkg, geojson, csv, xlsx, kml or txt",
             )
         })?;
         let exchange = format == ExportFormat::ExchangeTxt;
@@ -63,6 +63,12 @@ impl Target {
                     )
                 })?,
         };
+        if format == ExportFormat::Kml && !crs.is_geographic() {
+            return Err(bad(
+                "crs",
+                "KML is in degrees: crs must be EPSG:4490 or CRS84",
+            ));
+        }
         if exchange && crs.zone().is_none() {
             return Err(bad(
                 "crs",

@@ -167,7 +167,7 @@ async fn upload(
                 return Err(ApiError::new(
                     StatusCode::UNSUPPORTED_MEDIA_TYPE,
                     "unsupported_file_type",
-                    "upload a .zip of a Shapefile, a .gpkg, .geojson/.json, .csv, .xlsx or a boundary-point exchange .txt",
+                    "upload a .zip of a Shapefile, a .gpkg, .geojson/.json, .csv, .xlsx, .kml/.kmz or a boundary-point exchange .txt",
                 )
                 .with_field("file"));
             }

@@ -20,6 +20,9 @@ pub enum Format {
     /// copy (`domain::import::exchange_txt`).
     #[serde(rename = "界址点坐标交换格式")]
     ExchangeTxt,
+    /// KML or KMZ (Google Earth, 奥维 and other web-map tools): WGS 84 degrees.
+    #[serde(rename = "LIBKML")]
+    Kml,
 }
 
 /// Whether a file name is one `open` reads (a zip, or one of the formats).
@@ -39,6 +42,7 @@ impl Format {
             "geojson" | "json" => Format::GeoJson,
             "csv" | "txt" => Format::Csv,
             "xlsx" => Format::Xlsx,
+            "kml" | "kmz" => Format::Kml,
             _ => return None,
         })
     }
@@ -51,6 +55,7 @@ impl Format {
             Format::GeoJson | Format::ExchangeTxt => "GeoJSON",
             Format::Csv => "CSV",
             Format::Xlsx => "XLSX",
+            Format::Kml => "LIBKML",
         }
     }
 
@@ -58,6 +63,7 @@ impl Format {
     pub fn label(self) -> &'static str {
         match self {
             Format::ExchangeTxt => "界址点坐标交换格式 TXT",
+            Format::Kml => "KML",
             other => other.driver(),
         }
     }

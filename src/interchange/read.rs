@@ -25,7 +25,7 @@ use crate::gis::detect::FileBox;
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     #[error(
-        "unsupported file type '{0}': use .shp (or a .zip of one), .gpkg, .geojson/.json, .csv, .xlsx or a boundary-point exchange .txt"
+        "unsupported file type '{0}': use .shp (or a .zip of one), .gpkg, .geojson/.json, .csv, .xlsx, .kml/.kmz or a boundary-point exchange .txt"
     )]
     Unsupported(String),
     #[error("the file cannot be opened: {0}")]
@@ -451,8 +451,17 @@ pub(super) fn column(info: &LayerInfo, name: &str) -> usize {
 
 /// A GDAL geometry in the file's units (optionally swapped).
 fn to_geo(g: &gdal::vector::Geometry, swap: bool) -> Result<geo::Geometry<f64>, FieldError> {
-    let mut geo: geo::Geometry<f64> = g
-        .try_into()
+    // a geometry with heights (KML's: the 2.5D types, or ISO's Z and ZM) is read flat
+    let t = g.geometry_type();
+    let has_z = t & 0x8000_0000 != 0 || (1000..2000).contains(&t) || (3000..4000).contains(&t);
+    let converted = if has_z {
+        let mut flat = g.clone();
+        flat.flatten_to_2d();
+        flat.try_into()
+    } else {
+        g.try_into()
+    };
+    let mut geo: geo::Geometry<f64> = converted
         .map_err(|e: GdalError| FieldError::new("geometry", "invalid_geometry", e.to_string()))?;
     if swap {
         geo::MapCoordsInPlace::map_coords_in_place(&mut geo, |c| geo::coord! { x: c.y, y: c.x });

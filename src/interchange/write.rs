@@ -25,6 +25,8 @@ pub enum ExportFormat {
     /// The boundary-point exchange text (界址点坐标交换格式) of land approval: parcels,
     /// in a Gauss–Krüger zone.
     ExchangeTxt,
+    /// KML, for Google Earth and the web-map tools field staff carry: WGS 84 degrees.
+    Kml,
 }
 
 impl ExportFormat {
@@ -36,6 +38,7 @@ impl ExportFormat {
             "csv" => ExportFormat::Csv,
             "xlsx" => ExportFormat::Xlsx,
             "txt" | "exchange" => ExportFormat::ExchangeTxt,
+            "kml" => ExportFormat::Kml,
             _ => return None,
         })
     }
@@ -49,6 +52,7 @@ impl ExportFormat {
             ExportFormat::Xlsx => "XLSX",
             // written without GDAL
             ExportFormat::ExchangeTxt => "",
+            ExportFormat::Kml => "LIBKML",
         }
     }
 
@@ -61,6 +65,7 @@ impl ExportFormat {
             ExportFormat::Csv => "csv",
             ExportFormat::Xlsx => "xlsx",
             ExportFormat::ExchangeTxt => "txt",
+            ExportFormat::Kml => "kml",
         }
     }
 
@@ -74,6 +79,7 @@ impl ExportFormat {
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             }
             ExportFormat::ExchangeTxt => "text/plain",
+            ExportFormat::Kml => "application/vnd.google-earth.kml+xml",
         }
     }
 }

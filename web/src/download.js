@@ -13,6 +13,7 @@ const FORMATS = [
   ['geojson', 'GeoJSON'],
   ['csv', 'CSV (WKT)'],
   ['xlsx', 'Excel (XLSX)'],
+  ['kml', 'KML (Google Earth)'],
   // the land-approval text (GBK), in a Gauss–Krüger zone: zone 39 unless one is chosen
   ['txt', '界址点坐标交换格式 TXT'],
 ];

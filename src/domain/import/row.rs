@@ -85,8 +85,10 @@ pub fn apply<'c>(
             props.insert(m.key().to_owned(), Value::String(v.into_owned()));
         }
     }
-    // A corner table or a bare boundary file has codes but no names: the code stands in.
-    if mapping.column(Member::Name).is_none() {
+    // A corner table or a bare boundary file has codes but no names, a KML placemark may
+    // have an empty name: the code stands in (an update leaves the name as it was: the
+    // cell is blank).
+    if !props.contains_key("name") {
         if let Some(code) = get(Member::Code) {
             props.insert("name".into(), Value::String(code.into_owned()));
         }
@@ -199,6 +201,11 @@ mod tests {
             .collect();
         // the risk's cell is missing, the right holder's is spaces; the area is not kept
         assert_eq!(blank, [Member::RightHolder, Member::Risk]);
+        // a name column whose cell is empty: the code stands in
+        let named = Mapping::guess(&cols(&["地块编码", "地块名称"]));
+        let got = apply(&named, row).expect("apply");
+        assert_eq!(got.properties["name"], "MTG-2");
+        assert!(got.blank.contains(Member::Name));
     }
 
     #[test]
