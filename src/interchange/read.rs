@@ -335,25 +335,16 @@ impl Source {
             }
             Shape::Wkt(col) => {
                 let wi = column(info, col);
-                for (n, f) in layer.features().enumerate() {
-                    let cells = cells_of(&f, info, wanted);
-                    let geometry = wkt_geometry(&f, wi, swap_axes);
-                    if !each(Row {
-                        index: n + 1,
-                        cells,
-                        geometry,
-                    }) {
-                        break;
-                    }
-                }
+                table_rows(&mut layer, info, wanted, each, |f, _| {
+                    wkt_geometry(f, wi, swap_axes)
+                });
                 Ok(())
             }
             Shape::Points { x, y } => {
                 let (xi, yi) = (column(info, x), column(info, y));
-                for (n, f) in layer.features().enumerate() {
-                    let cells = cells_of(&f, info, wanted);
+                table_rows(&mut layer, info, wanted, each, |f, n| {
                     let num = |i: usize| f.field_as_double(i).ok().flatten();
-                    let geometry = match (num(xi), num(yi)) {
+                    match (num(xi), num(yi)) {
                         (Some(a), Some(b)) => {
                             let (a, b) = if swap_axes { (b, a) } else { (a, b) };
                             Ok(geo::Geometry::Point(geo::Point::new(a, b)))
@@ -361,17 +352,10 @@ impl Source {
                         _ => Err(FieldError::new(
                             "geometry",
                             "invalid_coordinates",
-                            format!("row {} lacks X or Y", n + 1),
+                            format!("row {n} lacks X or Y"),
                         )),
-                    };
-                    if !each(Row {
-                        index: n + 1,
-                        cells,
-                        geometry,
-                    }) {
-                        break;
                     }
-                }
+                });
                 Ok(())
             }
         };
@@ -410,6 +394,27 @@ impl Source {
             .filter_map(|f| Some((f.field_as_double(xi).ok()??, f.field_as_double(yi).ok()??)))
             .collect();
         Ok(FileBox::of(pts))
+    }
+}
+
+/// Hands each row of a table without geometries of its own to `each` (until it returns
+/// false), its geometry made by `geometry` from the row and its 1-based number.
+fn table_rows(
+    layer: &mut gdal::vector::Layer<'_>,
+    info: &LayerInfo,
+    wanted: Option<&[bool]>,
+    mut each: impl FnMut(Row) -> bool,
+    geometry: impl Fn(&gdal::vector::Feature<'_>, usize) -> Result<geo::Geometry<f64>, FieldError>,
+) {
+    for (n, f) in layer.features().enumerate() {
+        let row = Row {
+            index: n + 1,
+            cells: cells_of(&f, info, wanted),
+            geometry: geometry(&f, n + 1),
+        };
+        if !each(row) {
+            break;
+        }
     }
 }
 
