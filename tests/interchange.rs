@@ -1404,6 +1404,11 @@ async fn an_import_with_updates_corrects_the_parcels_a_file_names_and_keeps_thei
         ..Options::default()
     };
     let r = run(&app.pool, &corrected, &updates).await.expect("updates");
+    // the report keeps what the import was asked to do
+    assert_eq!(
+        (r.asked.mode, r.asked.existing, r.asked.repair),
+        (Mode::GoodOnly, OnExisting::Update, false)
+    );
     assert_eq!(outcome_of(&r, 1), (Outcome::Updated, vec![]));
     assert_eq!(outcome_of(&r, 2), (Outcome::Updated, vec![]));
     let reason = |f: usize| {

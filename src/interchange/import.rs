@@ -18,39 +18,14 @@ use crate::db::import_jobs as jobs;
 use crate::db::imports::{self as db, Tolerances};
 use crate::db::sampling::{self as db_sampling, ScreeningError};
 use crate::domain::import::mapping::{Choices, Mapping, Member};
-use crate::domain::import::report::{self, FeatureReport, Outcome, Report};
+pub use crate::domain::import::mode::{Mode, OnExisting};
+use crate::domain::import::report::{self, Asked, FeatureReport, Outcome, Report};
 use crate::domain::land_use::Gb36600Class;
 use crate::domain::parcel::FieldError;
 use crate::gis::box_pairs;
 use crate::gis::crs::Crs;
 use crate::gis::detect::{self, Detection, NoFit};
 use crate::gis::geometry::Limits;
-
-/// What to do with the rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Mode {
-    /// Write everything or nothing.
-    #[default]
-    AllOrNothing,
-    /// Write the good rows, report the rest.
-    GoodOnly,
-    /// Report only.
-    DryRun,
-}
-
-/// What becomes of a feature whose code is in the register with other attributes or
-/// another boundary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OnExisting {
-    /// Refused (`code_taken`): the register is edited through the API, one parcel at a time.
-    #[default]
-    Refuse,
-    /// The parcel is updated: the columns the file has and the boundary, keeping its
-    /// history (a surveyor's corrected file).
-    Update,
-}
 
 /// The user's choices.
 #[derive(Debug, Clone, Default)]
@@ -162,6 +137,8 @@ pub(super) struct Opened {
     pub source: Arc<Source>,
     pub info: read::LayerInfo,
     pub detection: Detection,
+    /// What the import was asked to do, for its report.
+    pub asked: Asked,
 }
 
 impl Opened {
@@ -194,6 +171,7 @@ impl Opened {
             report::listed(lines, report::LIST_ALL_UP_TO, report::LIST_PROBLEMS_UP_TO);
         Report {
             file: file_name.to_owned(),
+            asked: self.asked,
             format: self.source.format.label().to_owned(),
             layer: Some(self.info.name.clone()),
             layers: self.source.layers.clone(),
@@ -232,10 +210,19 @@ async fn open(req: &Request) -> Result<Opened, ImportError> {
         None => detect::detect(info.declared, &file_box, &limits.extent),
     }
     .map_err(ImportError::Crs)?;
+    let tol = opts.tolerances;
     Ok(Opened {
         source: Arc::new(source),
         info,
         detection,
+        asked: Asked {
+            mode: opts.mode,
+            existing: opts.existing,
+            repair: opts.repair,
+            overlap_tolerance: tol.overlap,
+            area_tolerance: tol.area,
+            outside_tolerance: tol.outside,
+        },
     })
 }
 

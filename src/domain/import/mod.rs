@@ -7,6 +7,7 @@ pub mod exchange_txt;
 pub mod existing;
 pub mod ledger_columns;
 pub mod mapping;
+pub mod mode;
 pub mod report;
 pub mod row;
 

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::mode::{Mode, OnExisting};
 use crate::domain::parcel::FieldError;
 use crate::gis::detect::Detection;
 
@@ -163,10 +164,24 @@ pub struct Counts {
     pub written: usize,
 }
 
+/// What the import was asked to do, kept with its report.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Asked {
+    pub mode: Mode,
+    pub existing: OnExisting,
+    /// `ST_MakeValid`'s repairs accepted.
+    pub repair: bool,
+    /// The tolerances, as fractions.
+    pub overlap_tolerance: f64,
+    pub area_tolerance: f64,
+    pub outside_tolerance: f64,
+}
+
 /// The whole report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
     pub file: String,
+    pub asked: Asked,
     pub format: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub layer: Option<String>,
