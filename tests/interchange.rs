@@ -133,6 +133,7 @@ async fn run_watched(
         opts: opts.clone(),
         limits: limits(),
         gate: None,
+        job: None,
     };
     import::run(pool, &req, progress).await
 }
@@ -2064,4 +2065,88 @@ async fn a_running_import_is_cancelled_by_its_user_and_leaves_nothing() {
         .send(cancel(&editor, &uuid::Uuid::new_v4().to_string()))
         .await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
+
+/// A parcel's versions say where each came from: the import (its job and file) that wrote
+/// it, or an edit through the API, and what each changed from the one before.
+#[tokio::test]
+async fn a_parcel_s_versions_name_the_imports_and_edits_that_wrote_them() {
+    let app = TestApp::new().await;
+    with_district(&app.pool).await;
+    let editor = app.token("planning", Role::Editor).await;
+    let dir = Dir::new();
+    let upload_file = |name: &str, features: &[Value], fields: &[(&str, &str)]| {
+        let path = dir.path(name);
+        write_geojson(&path, features);
+        upload(&editor, name, &std::fs::read(&path).expect("file"), fields)
+    };
+    let first = app
+        .send(upload_file(
+            "first.geojson",
+            &[feature("V-1", 116.02, 39.95, json!({}))],
+            &[],
+        ))
+        .await;
+    let first_job = poll(&app, first.body["href"].as_str().expect("href")).await;
+    assert_eq!(first_job["status"], "committed", "{first_job}");
+    let res = app
+        .patch_current(
+            &editor,
+            "V-1",
+            &json!({"properties": {"name": "编辑的名称"}}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let moved = shaped(
+        "V-1",
+        rect(116.02, 39.95, 116.0215, 39.9515),
+        json!({"地块名称": "编辑的名称"}),
+    );
+    let second = app
+        .send(upload_file(
+            "second.geojson",
+            &[moved],
+            &[("existing", "update")],
+        ))
+        .await;
+    let second_job = poll(&app, second.body["href"].as_str().expect("href")).await;
+    assert_eq!(second_job["report"]["counts"]["updated"], 1, "{second_job}");
+
+    let v = app.get("/api/parcels/V-1/versions").await;
+    assert_eq!(v.status, StatusCode::OK, "{}", v.text);
+    let versions = v.body["versions"].as_array().expect("versions");
+    assert_eq!(versions.len(), 3, "{}", v.text);
+    let via = |i: usize| versions[i]["via"]["file"].as_str().map(str::to_owned);
+    assert_eq!(
+        (via(0), via(1), via(2)),
+        (
+            Some("first.geojson".into()),
+            None,
+            Some("second.geojson".into())
+        )
+    );
+    assert_eq!(versions[2]["via"]["import"], second.body["id"]);
+    assert!(
+        versions.iter().all(|x| x["by"] == format!("user-{editor}")),
+        "{}",
+        v.text
+    );
+    let members = |i: usize| -> Vec<String> {
+        versions[i]["changes"]
+            .as_array()
+            .expect("changes")
+            .iter()
+            .map(|c| c["member"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    assert_eq!(members(1), ["name"]);
+    assert_eq!(members(2), ["boundary"]);
+    assert_eq!(versions[1]["changes"][0]["to"], "编辑的名称");
+    assert_eq!(
+        app.get("/api/parcels/NOPE/versions").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // "as of" reads the versions with their new member still
+    let now = app.get("/api/parcels/V-1?as_of=2100-01-01").await;
+    assert_eq!(now.body["properties"]["version"], 3, "{}", now.text);
 }

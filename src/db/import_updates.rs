@@ -230,13 +230,14 @@ pub struct ChangedMeanwhile(pub usize);
 
 /// Writes the staged updates that are not rejected over their parcels, in one statement:
 /// the attributes the file has columns for (`compared`), the boundary where it changes,
-/// and a new version, the old one kept by the history trigger. A parcel changed since the
+/// and a new version — written by `user` through import `job` — the old one kept by the
+/// history trigger. A parcel changed since the
 /// checks read it is not written over: the import is refused ([`ChangedMeanwhile`]).
 pub async fn update(
     conn: &mut PgConnection,
     stage: &Stage,
     compared: &[Member],
-    user: Option<i64>,
+    (user, job): (Option<i64>, Option<uuid::Uuid>),
 ) -> Result<Result<Vec<Updated>, ChangedMeanwhile>, sqlx::Error> {
     // a member whose cell is empty stays as it is
     let mut set: Vec<String> = columns(compared)
@@ -268,13 +269,14 @@ pub async fn update(
         "UPDATE parcels p SET {set}
                 geom = CASE WHEN u.new_geom THEN s.geom ELSE p.geom END,
                 area_m2 = CASE WHEN u.new_geom THEN s.area ELSE p.area_m2 END,
-                version = p.version + 1, updated_at = now(), updated_by = $1
+                version = p.version + 1, updated_at = now(), updated_by = $1, updated_via = $3
            FROM import_updates u JOIN import_stage s ON s.idx = u.idx
           WHERE s.ok AND p.id = u.parcel_id AND p.version = u.version
          RETURNING p.id, u.class, p.gb36600_class"
     )))
     .bind(user)
     .bind(super::events::land_kinds())
+    .bind(job)
     .fetch_all(&mut *conn)
     .await?;
     let missed = usize::try_from(expected)

@@ -318,27 +318,29 @@ pub async fn skip(conn: &mut PgConnection, stage: &Stage, rows: &[i32]) -> Resul
     Ok(())
 }
 
-/// Inserts the staged rows that are neither rejected, unchanged nor updates, in one statement;
+/// Inserts the staged rows that are neither rejected, unchanged nor updates, in one statement,
+/// as written by `user` through import `job`;
 /// returns how many. Its progress can be watched from another connection through
 /// [`parcel_ids_drawn`].
 pub async fn write(
     conn: &mut PgConnection,
     stage: &Stage,
-    user: Option<i64>,
+    (user, job): (Option<i64>, Option<uuid::Uuid>),
 ) -> Result<u64, sqlx::Error> {
     // A parcel's history starts with its first change (migration 0014): the insert is all.
     let done = sqlx::query(&stage.sql(
         "INSERT INTO parcels (code, name, town, address, current_use, planned_use, gb36600_class,
                               land_right, right_holder, responsible_party, risk, geom, area_m2,
-                              updated_by, land_right_initial)
+                              updated_by, land_right_initial, updated_via)
          SELECT code, name, town, address, current_use, planned_use, gb36600_class,
                 land_right, right_holder, responsible_party, risk, geom, area,
-                $1, land_right
+                $1, land_right, $2
            FROM import_stage s
           WHERE ok AND NOT EXISTS (SELECT 1 FROM import_updates u WHERE u.idx = s.idx)
           ORDER BY idx",
     ))
     .bind(user)
+    .bind(job)
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected())

@@ -377,3 +377,45 @@ pub async fn retire(
     .fetch_one(conn)
     .await
 }
+
+/// One version of a parcel as the register keeps it: its number, when it took effect, who
+/// wrote it, the import it came through (`{import, file}`, or null), and the row (JSON).
+pub type Version = (
+    i32,
+    serde_json::Value,
+    Option<String>,
+    Option<serde_json::Value>,
+    serde_json::Value,
+);
+
+/// A parcel's versions, the oldest first: those it left behind and its current one. `None`
+/// when there is no parcel with the code.
+pub async fn versions(
+    pool: &sqlx::PgPool,
+    code: &str,
+) -> Result<Option<Vec<Version>>, sqlx::Error> {
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM parcels WHERE code = $1")
+        .bind(code)
+        .fetch_optional(pool)
+        .await?;
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    let rows = sqlx::query_as(
+        "WITH v AS (
+            SELECT version, valid_from, row FROM parcel_versions WHERE parcel_id = $1
+            UNION ALL
+            SELECT p.version, p.updated_at, parcel_version_row(p) FROM parcels p WHERE p.id = $1)
+         SELECT v.version, to_jsonb(v.valid_from), u.name,
+                CASE WHEN i.id IS NOT NULL
+                     THEN jsonb_build_object('import', i.id, 'file', i.file_name) END,
+                v.row
+           FROM v LEFT JOIN users u ON u.id = (v.row ->> 'updated_by')::bigint
+                  LEFT JOIN imports i ON i.id = (v.row ->> 'updated_via')::uuid
+          ORDER BY v.version",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    Ok(Some(rows))
+}

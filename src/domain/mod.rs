@@ -11,6 +11,7 @@ pub mod land_use;
 pub mod ledgers;
 pub mod lifecycle;
 pub mod parcel;
+pub mod parcel_history;
 pub mod plan;
 pub mod review;
 pub mod rules;

@@ -211,6 +211,7 @@ async fn upload(
         opts,
         limits,
         gate: None,
+        job: Some(id),
     };
     import::start_job(&state.pool, id, &req)
         .await

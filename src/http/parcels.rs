@@ -5,7 +5,7 @@ use axum::http::header::{ETAG, IF_MATCH, IF_NONE_MATCH, LOCATION};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
+use axum::{Json, Router};
 use serde_json::{Map, Value};
 
 use super::extract::{
@@ -19,6 +19,7 @@ use crate::domain::access::Action;
 use crate::domain::land_use::{Gb36600Class, LandUse};
 use crate::domain::lifecycle::Stage;
 use crate::domain::parcel::{FieldError, NewParcel, ParcelCode, Risk};
+use crate::domain::parcel_history;
 use crate::domain::town::Town;
 use crate::error::{ApiError, ApiResult};
 use crate::gis::crs::{Crs, ToCgcs2000};
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/parcels", get(list).post(create))
         .route("/api/parcels/{code}", get(show).patch(update))
         .route("/api/parcels/{code}/retire", post(retire))
+        .route("/api/parcels/{code}/versions", get(versions))
 }
 
 const GEOJSON: &str = "application/geo+json";
@@ -136,6 +138,35 @@ async fn list(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Ap
     body.push_str(&Value::Array(links).to_string());
     body.push('}');
     Ok(geojson_response(StatusCode::OK, body, None))
+}
+
+/// `GET /api/parcels/{code}/versions`: every version of the parcel's register row, the
+/// oldest first — when it took effect, who wrote it, the import it came through, and what it
+/// changed from the one before (`domain::parcel_history`).
+async fn versions(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let rows = db::parcels::versions(&state.pool, &code)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no parcel with code {code}")))?;
+    let empty = Map::new();
+    let mut before: &Map<String, Value> = &empty;
+    let mut out = Vec::with_capacity(rows.len());
+    for (version, valid_from, by, via, row) in &rows {
+        let now = row.as_object().unwrap_or(&empty);
+        let changes = if before.is_empty() {
+            Vec::new()
+        } else {
+            parcel_history::changes(before, now)
+        };
+        out.push(serde_json::json!({
+            "version": version, "valid_from": valid_from, "by": by, "via": via,
+            "area_m2": now.get("area_m2"), "changes": changes,
+        }));
+        before = now;
+    }
+    Ok(Json(serde_json::json!({"parcel": code, "versions": out})))
 }
 
 async fn show(

@@ -178,6 +178,7 @@ pub async fn import(pool: &PgPool, limits: Limits, a: ImportArgs) -> Result<bool
         opts,
         limits,
         gate: None,
+        job: Some(id),
     };
     let result = import::run_job(pool, id, &req, progress).await;
     drawer.abort();

@@ -78,6 +78,8 @@ pub struct Request {
     pub limits: Limits,
     /// Asked before committing, when the import can be cancelled (a job of the service).
     pub gate: Option<Gate>,
+    /// The job it runs as: the parcels it writes say so (`updated_via`).
+    pub job: Option<uuid::Uuid>,
 }
 
 impl Request {
@@ -381,7 +383,7 @@ async fn run_parcels(
         db::skip(&mut tx, &stage, &skip).await?;
         if counts.updated > 0 {
             progress.start("updating", 0);
-            let updated = db::update(&mut tx, &stage, &compared, opts.user).await??;
+            let updated = db::update(&mut tx, &stage, &compared, (opts.user, req.job)).await??;
             written += updated.len();
             // a planned use that moves a parcel to another class may change its verdict
             for (id, before, after) in updated {
@@ -399,7 +401,7 @@ async fn run_parcels(
             let before = db::parcel_ids_drawn(&mut *tx).await?;
             let watch = watch_ids(pool, before, progress);
             written += tokio::select! {
-                w = db::write(&mut tx, &stage, opts.user) => w? as usize,
+                w = db::write(&mut tx, &stage, (opts.user, req.job)) => w? as usize,
                 never = watch => match never {},
             };
         }
