@@ -2142,11 +2142,37 @@ async fn a_parcel_s_versions_name_the_imports_and_edits_that_wrote_them() {
     assert_eq!(members(1), ["name"]);
     assert_eq!(members(2), ["boundary"]);
     assert_eq!(versions[1]["changes"][0]["to"], "编辑的名称");
+    // a lifecycle event's version shows the stage it moved the parcel to
+    let eco = app.token("eco", Role::Editor).await;
+    let res = app
+        .event(
+            &eco,
+            "V-1",
+            "suspicion_raised",
+            json!({"reason": "原电镀厂"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let v = app.get("/api/parcels/V-1/versions").await.body;
+    let last = v["versions"]
+        .as_array()
+        .and_then(|a| a.last())
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        (
+            &last["changes"][0]["member"],
+            &last["changes"][0]["to"],
+            &last["via"]
+        ),
+        (&json!("stage"), &json!("suspected"), &Value::Null),
+        "{v}"
+    );
     assert_eq!(
         app.get("/api/parcels/NOPE/versions").await.status,
         StatusCode::NOT_FOUND
     );
     // "as of" reads the versions with their new member still
     let now = app.get("/api/parcels/V-1?as_of=2100-01-01").await;
-    assert_eq!(now.body["properties"]["version"], 3, "{}", now.text);
+    assert_eq!(now.body["properties"]["version"], 4, "{}", now.text);
 }

@@ -1,12 +1,13 @@
 //! What changed between two versions of a parcel, as the register keeps them (the rows of
 //! `parcel_versions` and the current row, as JSON): the members an officer reads, the
-//! boundary (by its area), retirement.
+//! stage the lifecycle moved it to, the boundary (by its area), retirement.
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// The members compared, in the order they are listed.
-const MEMBERS: [&str; 10] = [
+const MEMBERS: [&str; 11] = [
+    "stage",
     "name",
     "town",
     "address",
