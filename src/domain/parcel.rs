@@ -190,7 +190,8 @@ impl Attributes {
     }
 }
 
-const KNOWN: [&str; 9] = [
+/// The attributes a parcel's properties may set (besides its code).
+pub(crate) const KNOWN: [&str; 9] = [
     "name",
     "town",
     "address",

@@ -5,20 +5,13 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-/// The members compared, in the order they are listed.
-const MEMBERS: [&str; 11] = [
-    "stage",
-    "name",
-    "town",
-    "address",
-    "current_use",
-    "planned_use",
-    "land_right",
-    "right_holder",
-    "responsible_party",
-    "risk",
-    "retired_reason",
-];
+/// The members compared, in the order they are listed: the stage, the attributes a
+/// parcel's properties set, retirement.
+fn members() -> impl Iterator<Item = &'static str> {
+    std::iter::once("stage")
+        .chain(super::parcel::KNOWN)
+        .chain(std::iter::once("retired_reason"))
+}
 
 /// One member's change: from the earlier version to the later.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -31,8 +24,7 @@ pub struct VersionChange {
 /// The changes from `before` to `after`; the boundary's as `boundary`, its areas in m².
 pub fn changes(before: &Map<String, Value>, after: &Map<String, Value>) -> Vec<VersionChange> {
     let get = |row: &Map<String, Value>, k: &str| row.get(k).cloned().unwrap_or(Value::Null);
-    let mut out: Vec<VersionChange> = MEMBERS
-        .iter()
+    let mut out: Vec<VersionChange> = members()
         .filter(|k| get(before, k) != get(after, k))
         .map(|k| VersionChange {
             member: k,

@@ -125,7 +125,8 @@ impl Running {
     }
 
     /// Whether job `id` runs here.
-    pub fn has(&self, id: Uuid) -> bool {
+    #[cfg(test)]
+    fn has(&self, id: Uuid) -> bool {
         self.0.lock().is_ok_and(|t| t.contains_key(&id))
     }
 }
