@@ -150,7 +150,9 @@ pub(super) async fn known_in_register(
     sqlx::query(&stage.sql("ANALYZE import_known"))
         .execute(&mut *conn)
         .await?;
-    f.changes = update_changes(conn, stage, existing.compared).await?;
+    if !f.updated.is_empty() {
+        f.changes = update_changes(conn, stage, existing.compared).await?;
+    }
     // where they are: only the ones refused (a file imported again is all unchanged)
     let ids: Vec<i32> = refused.iter().map(|t| t.0).collect();
     let points: HashMap<i32, (Option<f64>, Option<f64>)> = sqlx::query_as::<_, Located>(
