@@ -43,17 +43,17 @@ impl ExportFormat {
         })
     }
 
-    fn driver(self) -> &'static str {
-        match self {
+    /// The GDAL driver that writes it; `None` for the exchange text, written without GDAL.
+    fn driver(self) -> Option<&'static str> {
+        Some(match self {
             ExportFormat::Shapefile => "ESRI Shapefile",
             ExportFormat::GeoPackage => "GPKG",
             ExportFormat::GeoJson => "GeoJSON",
             ExportFormat::Csv => "CSV",
             ExportFormat::Xlsx => "XLSX",
-            // written without GDAL
-            ExportFormat::ExchangeTxt => "",
             ExportFormat::Kml => "LIBKML",
-        }
+            ExportFormat::ExchangeTxt => return None,
+        })
     }
 
     /// The extension of the file handed out (a Shapefile is a zip of its parts).
@@ -223,9 +223,9 @@ pub fn write(
     sample: Vec<Record>,
     rest: impl Iterator<Item = Record>,
 ) -> Result<ExportFile, gdal::errors::GdalError> {
-    if format == ExportFormat::ExchangeTxt {
+    let Some(driver) = format.driver() else {
         return write_exchange(layer_name, crs, encoding, sample.into_iter().chain(rest));
-    }
+    };
     let scratch =
         Scratch::new().map_err(|e| gdal::errors::GdalError::BadArgument(e.to_string()))?;
     let path = scratch.path().join(format!(
@@ -236,7 +236,7 @@ pub fn write(
         }
     ));
     let cols = columns(&sample);
-    let driver = DriverManager::get_driver_by_name(format.driver())?;
+    let driver = DriverManager::get_driver_by_name(driver)?;
     let mut ds = driver.create_vector_only(&path)?;
     let mut srs = SpatialRef::from_epsg(crs.epsg())?;
     srs.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
