@@ -7,6 +7,7 @@ pub mod exchange_txt;
 pub mod existing;
 pub mod ledger_columns;
 pub mod mapping;
+mod member;
 pub mod mode;
 pub mod report;
 pub mod row;
